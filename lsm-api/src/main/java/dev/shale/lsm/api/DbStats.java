@@ -1,0 +1,133 @@
+package dev.shale.lsm.api;
+
+import java.util.List;
+
+/**
+ * A point-in-time picture of a Db's state and counters since it was opened. Immutable; counters are
+ * read without a global lock, so sections may be a few operations apart.
+ *
+ * @param lastSequence the sequence number of the newest visible write
+ * @param memtables the in-memory part of the tree
+ * @param writes the write path and its stalls
+ * @param levels files and bytes per level, level 0 first, one entry per configured level
+ * @param blockCache the block cache
+ * @param compactions background compaction work and amplification
+ * @param snapshots open snapshots
+ */
+public record DbStats(
+    long lastSequence,
+    Memtables memtables,
+    Writes writes,
+    List<Level> levels,
+    Cache blockCache,
+    Compactions compactions,
+    Snapshots snapshots) {
+
+  public DbStats {
+    levels = List.copyOf(levels);
+  }
+
+  /** Files across all levels. */
+  public int totalFiles() {
+    return levels.stream().mapToInt(Level::files).sum();
+  }
+
+  /** Bytes of SSTables across all levels. */
+  public long totalFileBytes() {
+    return levels.stream().mapToLong(Level::bytes).sum();
+  }
+
+  /**
+   * @param activeBytes approximate memory of the active memtable
+   * @param activeEntries entries in the active memtable
+   * @param immutableCount memtables waiting for (or in) flush
+   * @param immutableBytes approximate memory of those
+   * @param flushes flushes completed since open
+   * @param flushedBytes SSTable bytes written by flushes
+   */
+  public record Memtables(
+      long activeBytes,
+      long activeEntries,
+      int immutableCount,
+      long immutableBytes,
+      long flushes,
+      long flushedBytes) {}
+
+  /**
+   * @param batches batches committed since open
+   * @param operations operations in those batches
+   * @param userBytes encoded bytes of those batches (the denominator of write amplification)
+   * @param groupCommits commit groups (one log write each); batches / groupCommits is the group
+   *     size
+   * @param walBytes bytes appended to the write-ahead log
+   * @param walSyncs fsyncs of the write-ahead log
+   * @param slowdowns writes delayed because flush or compaction fell behind
+   * @param stops writes that had to wait for a stall to clear
+   * @param stallMicros total time writers spent delayed or stopped
+   * @param readOnlyReason why the Db refuses writes after a background error, or empty when it
+   *     accepts them
+   */
+  public record Writes(
+      long batches,
+      long operations,
+      long userBytes,
+      long groupCommits,
+      long walBytes,
+      long walSyncs,
+      long slowdowns,
+      long stops,
+      long stallMicros,
+      String readOnlyReason) {}
+
+  /**
+   * @param level the level number, 0 for the overlapping level
+   * @param files SSTables in the level
+   * @param bytes their size on disk
+   * @param targetBytes the size the compaction strategy aims for, or 0 when it sets none
+   */
+  public record Level(int level, int files, long bytes, long targetBytes) {}
+
+  /**
+   * @param capacityBytes configured capacity
+   * @param usedBytes bytes held now
+   * @param hits lookups served from the cache
+   * @param misses lookups that loaded a block
+   * @param evictions blocks evicted to stay within capacity
+   */
+  public record Cache(long capacityBytes, long usedBytes, long hits, long misses, long evictions) {
+    /** Hits over lookups, or 0 before the first lookup. */
+    public double hitRatio() {
+      long lookups = hits + misses;
+      return lookups == 0 ? 0 : (double) hits / lookups;
+    }
+  }
+
+  /**
+   * @param strategy the compaction strategy's provider name
+   * @param completed compactions finished since open
+   * @param running compactions in progress
+   * @param bytesRead input bytes of finished compactions
+   * @param bytesWritten output bytes of finished compactions
+   * @param micros time spent in finished compactions
+   * @param pendingBytes the strategy's estimate of bytes still to compact
+   * @param writeAmplification (flush + compaction bytes written) over user bytes, since open
+   * @param spaceAmplification total SSTable bytes over the bytes of the last non-empty level
+   */
+  public record Compactions(
+      String strategy,
+      long completed,
+      int running,
+      long bytesRead,
+      long bytesWritten,
+      long micros,
+      long pendingBytes,
+      double writeAmplification,
+      double spaceAmplification) {}
+
+  /**
+   * @param open snapshots not yet closed (including those held by iterators and transactions)
+   * @param oldestSequence the sequence of the oldest open snapshot, or -1 when none
+   * @param oldestAgeMillis how long the oldest open snapshot has been open, or 0 when none
+   */
+  public record Snapshots(int open, long oldestSequence, long oldestAgeMillis) {}
+}

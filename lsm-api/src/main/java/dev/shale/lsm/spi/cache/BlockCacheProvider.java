@@ -1,0 +1,14 @@
+package dev.shale.lsm.spi.cache;
+
+import dev.shale.lsm.spi.NamedProvider;
+import java.util.Set;
+
+/** Creates block caches of one kind. Stateless and thread-safe. */
+public interface BlockCacheProvider extends NamedProvider {
+
+  /** What this provider's caches do; anything not listed counts as unsupported. */
+  Set<BlockCacheCapability> capabilities();
+
+  /** A new, empty cache holding at most {@code capacityBytes} of blocks. */
+  BlockCache create(long capacityBytes);
+}

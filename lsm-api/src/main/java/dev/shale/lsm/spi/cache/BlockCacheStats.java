@@ -1,0 +1,21 @@
+package dev.shale.lsm.spi.cache;
+
+/**
+ * Block cache counters.
+ *
+ * @param hits gets answered from the cache
+ * @param misses gets that had to load (or found nothing, for getIfPresent)
+ * @param loads successful loads
+ * @param evictions blocks evicted for capacity
+ * @param usedBytes weight of the blocks held now
+ * @param entries blocks held now
+ */
+public record BlockCacheStats(
+    long hits, long misses, long loads, long evictions, long usedBytes, long entries) {
+
+  /** Hits over gets, or 0 before the first get. */
+  public double hitRatio() {
+    long gets = hits + misses;
+    return gets == 0 ? 0 : (double) hits / gets;
+  }
+}

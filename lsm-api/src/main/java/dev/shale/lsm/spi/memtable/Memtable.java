@@ -1,0 +1,59 @@
+package dev.shale.lsm.spi.memtable;
+
+import dev.shale.lsm.spi.EntryKind;
+import dev.shale.lsm.spi.InternalIterator;
+import dev.shale.lsm.spi.LookupResult;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A sorted in-memory buffer of internal entries (user key, sequence, kind, value). Entries are only
+ * added, never removed or replaced; the engine never adds two entries with the same user key and
+ * sequence number.
+ *
+ * <p>Threading: {@link #get}, {@link #iterator} and the size methods may run concurrently with each
+ * other and with {@link #add}. {@code add} itself may be called concurrently only when the provider
+ * declares {@link MemtableCapability#CONCURRENT_INSERT}. After {@link #freeze()} no more adds come.
+ *
+ * <p>Visibility: an entry whose {@code add} returned before a {@code get} or {@code iterator} call
+ * began is seen by it; entries added later may or may not be (the engine filters by sequence).
+ */
+public interface Memtable {
+
+  /**
+   * Adds one entry, copying the key and value out of {@code buffer} (the caller reuses it).
+   *
+   * @param valueLength 0 for a tombstone
+   */
+  void add(
+      long sequence,
+      EntryKind kind,
+      byte[] buffer,
+      int keyOffset,
+      int keyLength,
+      int valueOffset,
+      int valueLength);
+
+  /**
+   * The newest entry for {@code key} with a sequence {@code <= snapshot}, or null when there is
+   * none. A tombstone is returned as such (it hides older sources).
+   */
+  @Nullable LookupResult get(byte[] key, long snapshot);
+
+  /** An iterator over all entries in internal-key order. */
+  InternalIterator iterator();
+
+  /**
+   * Approximate memory held, in bytes, keys, values and index overhead included; the engine freezes
+   * the memtable when this reaches its limit.
+   */
+  long approximateBytes();
+
+  /** Entries added. */
+  long entryCount();
+
+  /**
+   * Announces that no more entries will be added (the memtable is about to be flushed). An
+   * implementation may use it to sort or compact; the default does nothing.
+   */
+  default void freeze() {}
+}

@@ -1,0 +1,14 @@
+package dev.shale.lsm.spi.memtable;
+
+import dev.shale.lsm.spi.NamedProvider;
+import java.util.Set;
+
+/** Creates memtables of one kind. Stateless and thread-safe. */
+public interface MemtableProvider extends NamedProvider {
+
+  /** What this provider's memtables support; anything not listed counts as unsupported. */
+  Set<MemtableCapability> capabilities();
+
+  /** A new, empty memtable. */
+  Memtable create(MemtableOptions options);
+}

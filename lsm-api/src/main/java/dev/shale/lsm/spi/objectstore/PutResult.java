@@ -1,0 +1,8 @@
+package dev.shale.lsm.spi.objectstore;
+
+/**
+ * A successful put.
+ *
+ * @param etag the new object's entity tag
+ */
+public record PutResult(String etag) {}
