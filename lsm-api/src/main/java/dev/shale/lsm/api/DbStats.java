@@ -110,6 +110,8 @@ public record DbStats(
    * @param bytesWritten output bytes of finished compactions
    * @param micros time spent in finished compactions
    * @param pendingBytes the strategy's estimate of bytes still to compact
+   * @param runningInputEntries entries in the inputs of the compactions in progress
+   * @param runningEntriesDone how many of those have been merged so far (progress)
    * @param writeAmplification (flush + compaction bytes written) over user bytes, since open
    * @param spaceAmplification total SSTable bytes over the bytes of the last non-empty level
    */
@@ -121,6 +123,8 @@ public record DbStats(
       long bytesWritten,
       long micros,
       long pendingBytes,
+      long runningInputEntries,
+      long runningEntriesDone,
       double writeAmplification,
       double spaceAmplification) {}
 
