@@ -1,8 +1,14 @@
 import org.jspecify.annotations.NullMarked;
 
-/** The LSM engine core. */
+/**
+ * The LSM engine core: write path with group commit, read path over pinned super versions, versions
+ * and the manifest, flush, and the compaction scheduler. Depends on the SPIs of lsm-api only;
+ * {@code lsm-assembly} chooses the implementations.
+ */
 @NullMarked
 module dev.shale.lsm.engine {
   requires transitive dev.shale.lsm.api;
   requires org.slf4j;
+
+  exports dev.shale.lsm.engine;
 }

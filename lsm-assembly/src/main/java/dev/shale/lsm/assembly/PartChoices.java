@@ -1,0 +1,17 @@
+package dev.shale.lsm.assembly;
+
+import dev.shale.lsm.spi.cache.BlockCacheProvider;
+import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
+import dev.shale.lsm.spi.io.Storage;
+import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.wal.WalProvider;
+
+/** The parts chosen for one Db, as the component's input. */
+record PartChoices(
+    Storage storage,
+    PartChoice<WalProvider> wal,
+    PartChoice<MemtableProvider> memtable,
+    PartChoice<SSTableFormat> tableFormat,
+    PartChoice<BlockCacheProvider> blockCache,
+    PartChoice<CompactionStrategyProvider> compaction) {}

@@ -1,0 +1,186 @@
+package dev.shale.lsm.assembly;
+
+import dev.shale.lsm.api.Db;
+import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.spi.NamedProvider;
+import dev.shale.lsm.spi.ProviderRegistry;
+import dev.shale.lsm.spi.cache.BlockCacheProvider;
+import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
+import dev.shale.lsm.spi.io.DiskStorage;
+import dev.shale.lsm.spi.io.Storage;
+import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.wal.WalProvider;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedSet;
+
+/**
+ * Opens Shale databases: {@code Shale.open(dir)} with the default parts, or {@code
+ * Shale.builder(dir).memtable("vector").open()} to choose parts by provider name or pass your own
+ * instances. The defaults: WAL "segmented", memtable "skiplist", SSTable format "block", block
+ * cache "caffeine", compaction "leveled", local disk.
+ */
+public final class Shale {
+  /** Default provider names. */
+  public static final String DEFAULT_WAL = "segmented";
+
+  public static final String DEFAULT_MEMTABLE = "skiplist";
+  public static final String DEFAULT_TABLE_FORMAT = "block";
+  public static final String DEFAULT_BLOCK_CACHE = "caffeine";
+  public static final String DEFAULT_COMPACTION = "leveled";
+
+  private Shale() {}
+
+  /**
+   * Opens (creating if needed) the Db in {@code directory} with default options and parts.
+   *
+   * @see Builder#open()
+   */
+  public static Db open(Path directory) {
+    return builder(directory).open();
+  }
+
+  /** A builder for the Db in {@code directory}. */
+  public static Builder builder(Path directory) {
+    if (directory == null) {
+      throw new IllegalArgumentException("directory must not be null");
+    }
+    return new Builder(directory);
+  }
+
+  /** The installed providers' names, per SPI (for help output and error messages). */
+  public static Map<String, SortedSet<String>> installedProviders() {
+    Map<String, SortedSet<String>> names = new LinkedHashMap<>();
+    names.put("wal", installed(WalProvider.class));
+    names.put("memtable", installed(MemtableProvider.class));
+    names.put("table-format", installed(SSTableFormat.class));
+    names.put("block-cache", installed(BlockCacheProvider.class));
+    names.put("compaction", installed(CompactionStrategyProvider.class));
+    return names;
+  }
+
+  private static <P extends NamedProvider> SortedSet<String> installed(Class<P> type) {
+    return ProviderRegistry.installed(type).names();
+  }
+
+  /** Chooses options and parts, then opens. Not thread-safe; reusable. */
+  public static final class Builder {
+    private final Path directory;
+    private DbOptions options = DbOptions.defaults();
+    private Storage storage = DiskStorage.instance();
+    private PartChoice<WalProvider> wal = PartChoice.named(WalProvider.class, DEFAULT_WAL);
+    private PartChoice<MemtableProvider> memtable =
+        PartChoice.named(MemtableProvider.class, DEFAULT_MEMTABLE);
+    private PartChoice<SSTableFormat> tableFormat =
+        PartChoice.named(SSTableFormat.class, DEFAULT_TABLE_FORMAT);
+    private PartChoice<BlockCacheProvider> blockCache =
+        PartChoice.named(BlockCacheProvider.class, DEFAULT_BLOCK_CACHE);
+    private PartChoice<CompactionStrategyProvider> compaction =
+        PartChoice.named(CompactionStrategyProvider.class, DEFAULT_COMPACTION);
+
+    private Builder(Path directory) {
+      this.directory = directory;
+    }
+
+    /** Tuning (sizes, limits, recovery mode, compaction settings). */
+    public Builder options(DbOptions options) {
+      if (options == null) {
+        throw new IllegalArgumentException("options must not be null");
+      }
+      this.options = options;
+      return this;
+    }
+
+    /** The file layer (e.g. a fault-injecting wrapper in tests). */
+    public Builder storage(Storage storage) {
+      if (storage == null) {
+        throw new IllegalArgumentException("storage must not be null");
+      }
+      this.storage = storage;
+      return this;
+    }
+
+    /** The write-ahead log, by installed provider name. */
+    public Builder wal(String name) {
+      this.wal = PartChoice.named(WalProvider.class, name);
+      return this;
+    }
+
+    /** The write-ahead log, as an instance. */
+    public Builder wal(WalProvider provider) {
+      this.wal = PartChoice.instance(WalProvider.class, provider);
+      return this;
+    }
+
+    /** The memtable, by installed provider name ("skiplist", "vector", ...). */
+    public Builder memtable(String name) {
+      this.memtable = PartChoice.named(MemtableProvider.class, name);
+      return this;
+    }
+
+    /** The memtable, as an instance. */
+    public Builder memtable(MemtableProvider provider) {
+      this.memtable = PartChoice.instance(MemtableProvider.class, provider);
+      return this;
+    }
+
+    /**
+     * The SSTable format new files are written in, by name; files of any installed format stay
+     * readable.
+     */
+    public Builder tableFormat(String name) {
+      this.tableFormat = PartChoice.named(SSTableFormat.class, name);
+      return this;
+    }
+
+    /** The SSTable format, as an instance. */
+    public Builder tableFormat(SSTableFormat format) {
+      this.tableFormat = PartChoice.instance(SSTableFormat.class, format);
+      return this;
+    }
+
+    /** The block cache, by installed provider name ("caffeine", "none", ...). */
+    public Builder blockCache(String name) {
+      this.blockCache = PartChoice.named(BlockCacheProvider.class, name);
+      return this;
+    }
+
+    /** The block cache, as an instance. */
+    public Builder blockCache(BlockCacheProvider provider) {
+      this.blockCache = PartChoice.instance(BlockCacheProvider.class, provider);
+      return this;
+    }
+
+    /** The compaction strategy, by installed provider name ("leveled", "tiered", ...). */
+    public Builder compaction(String name) {
+      this.compaction = PartChoice.named(CompactionStrategyProvider.class, name);
+      return this;
+    }
+
+    /** The compaction strategy, as an instance. */
+    public Builder compaction(CompactionStrategyProvider provider) {
+      this.compaction = PartChoice.instance(CompactionStrategyProvider.class, provider);
+      return this;
+    }
+
+    /**
+     * Opens the Db, creating it when the directory holds none.
+     *
+     * @throws dev.shale.lsm.spi.UnknownProviderException when a named part is not installed (the
+     *     message lists the installed names)
+     * @throws dev.shale.lsm.api.CorruptionException when stored data is damaged
+     * @throws dev.shale.lsm.api.StorageIOException when storage fails or another process has the Db
+     *     open
+     */
+    public Db open() {
+      return DaggerEngineComponent.builder()
+          .directory(directory)
+          .options(options)
+          .choices(new PartChoices(storage, wal, memtable, tableFormat, blockCache, compaction))
+          .build()
+          .engine();
+    }
+  }
+}

@@ -1,0 +1,1139 @@
+package dev.shale.lsm.engine;
+
+import dev.shale.lsm.api.Db;
+import dev.shale.lsm.api.DbIterator;
+import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.api.DbStats;
+import dev.shale.lsm.api.Durability;
+import dev.shale.lsm.api.ReadOptions;
+import dev.shale.lsm.api.ShaleException;
+import dev.shale.lsm.api.Snapshot;
+import dev.shale.lsm.api.StorageIOException;
+import dev.shale.lsm.api.WriteBatch;
+import dev.shale.lsm.api.WriteOptions;
+import dev.shale.lsm.api.WriteStallException;
+import dev.shale.lsm.engine.compaction.CompactionScheduler;
+import dev.shale.lsm.engine.read.LevelIterator;
+import dev.shale.lsm.engine.read.MergingIterator;
+import dev.shale.lsm.engine.read.TableCache;
+import dev.shale.lsm.engine.read.UserIterator;
+import dev.shale.lsm.engine.table.TableRewrite;
+import dev.shale.lsm.engine.table.TableSink;
+import dev.shale.lsm.engine.table.VersionCollapser;
+import dev.shale.lsm.engine.version.FileMeta;
+import dev.shale.lsm.engine.version.MemtableHandle;
+import dev.shale.lsm.engine.version.SuperVersion;
+import dev.shale.lsm.engine.version.Version;
+import dev.shale.lsm.engine.version.VersionEdit;
+import dev.shale.lsm.engine.version.VersionSet;
+import dev.shale.lsm.engine.write.CommitQueue;
+import dev.shale.lsm.engine.write.PendingWrite;
+import dev.shale.lsm.spi.InternalIterator;
+import dev.shale.lsm.spi.LookupResult;
+import dev.shale.lsm.spi.cache.BlockCache;
+import dev.shale.lsm.spi.cache.BlockCacheStats;
+import dev.shale.lsm.spi.compaction.CompactionOptions;
+import dev.shale.lsm.spi.compaction.CompactionStrategy;
+import dev.shale.lsm.spi.io.Storage;
+import dev.shale.lsm.spi.memtable.MemtableOptions;
+import dev.shale.lsm.spi.sstable.TableWriterOptions;
+import dev.shale.lsm.spi.wal.WalOptions;
+import dev.shale.lsm.spi.wal.WalReplayResult;
+import dev.shale.lsm.spi.wal.WriteAheadLog;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LSM engine: a {@link Db} driving the SPIs of its {@link EngineParts}. Writes go through a
+ * group-commit queue into the write-ahead log and the active memtable; full memtables are flushed
+ * to level-0 SSTables by a background thread; a {@link CompactionScheduler} merges tables as the
+ * strategy decides. Readers pin a {@link SuperVersion} and take no lock.
+ *
+ * <p>Directory layout: {@code CURRENT} and {@code MANIFEST-*} (the tree's state), {@code wal/} (the
+ * log), {@code sst/} (the tables), {@code LOCK}.
+ */
+public final class Engine implements Db {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final long MAX_GROUP_BYTES = 4L << 20;
+  private static final long DELAYED_WRITE_BYTES_PER_SECOND = 16L << 20;
+  private static final long STALL_POLL_MILLIS = 100;
+
+  private final Path directory;
+  private final DbOptions options;
+  private final EngineParts parts;
+  private final Storage storage;
+  private final Closeable lock;
+  private final TableWriterOptions tableOptions;
+  private final BlockCache blockCache;
+  private final TableCache tables;
+  private final SnapshotRegistry snapshots = new SnapshotRegistry(this);
+  private final ReentrantLock walLock = new ReentrantLock();
+  private final Object stateLock = new Object();
+  private final Object stallMonitor = new Object();
+  private final CommitQueue commits;
+  private final ExecutorService flushExecutor;
+  private final ExecutorService compactionExecutor;
+  private final AtomicLong memtableIds = new AtomicLong();
+  private final Counters counters = new Counters();
+  // Assigned once in open(), before the Db is visible to anyone.
+  private VersionSet versions;
+  private WriteAheadLog wal;
+  private CompactionScheduler compactions;
+  private MemtableHandle active;
+  private final ArrayDeque<MemtableHandle> immutables = new ArrayDeque<>(); // oldest first
+  private volatile SuperVersion superVersion;
+  private long lastSequence; // only the commit leader writes it
+  private volatile long visibleSequence;
+  private volatile @Nullable String readOnlyReason;
+  private volatile @Nullable Throwable backgroundError;
+  private volatile boolean closing;
+  private volatile boolean writesClosed;
+
+  @SuppressWarnings(
+      "NullAway.Init") // versions, wal, compactions, active, superVersion: set in open()
+  private Engine(Path directory, DbOptions options, EngineParts parts, Closeable lock) {
+    this.directory = directory;
+    this.options = options;
+    this.parts = parts;
+    this.storage = parts.storage();
+    this.lock = lock;
+    String codec = options.compression();
+    if (!parts.tableFormat().compressionCodecs().contains(codec)) {
+      throw new IllegalArgumentException(
+          "compression '"
+              + codec
+              + "' is not offered by SSTable format '"
+              + parts.tableFormat().name()
+              + "'; choose one of "
+              + parts.tableFormat().compressionCodecs());
+    }
+    this.tableOptions =
+        new TableWriterOptions(
+            options.blockBytes(), options.blockRestartInterval(), options.bloomBitsPerKey(), codec);
+    this.blockCache = parts.blockCache().create(options.blockCacheBytes());
+    this.tables =
+        new TableCache(storage, directory.resolve("sst"), parts.tableFormats(), blockCache);
+    this.commits = new CommitQueue(this::commitGroup, MAX_GROUP_BYTES);
+    this.flushExecutor = Executors.newSingleThreadExecutor(threads("shale-flush"));
+    this.compactionExecutor =
+        Executors.newFixedThreadPool(options.compactionThreads(), threads("shale-compaction"));
+  }
+
+  /**
+   * Opens (or creates) the Db in {@code directory}: reads the manifest, deletes files it does not
+   * list, replays the write-ahead log after the last flushed sequence, and starts background work.
+   *
+   * @throws dev.shale.lsm.api.CorruptionException when the manifest, a table or the log is damaged
+   *     beyond what {@link DbOptions#walRecoveryMode()} tolerates
+   * @throws StorageIOException when storage fails, or the directory is locked by another process
+   * @throws IllegalArgumentException when options contradict the parts or the stored tree
+   */
+  public static Engine open(Path directory, DbOptions options, EngineParts parts) {
+    Storage storage = parts.storage();
+    Closeable lock;
+    try {
+      storage.createDirectories(directory);
+      lock = storage.lock(directory.resolve("LOCK"));
+    } catch (IOException e) {
+      throw new StorageIOException("cannot open " + directory, e);
+    }
+    Engine engine = null;
+    try {
+      engine = new Engine(directory, options, parts, lock);
+      engine.recover();
+      return engine;
+    } catch (IOException e) {
+      abandon(engine, lock);
+      throw new StorageIOException("cannot open " + directory, e);
+    } catch (RuntimeException | Error e) {
+      abandon(engine, lock);
+      throw e;
+    }
+  }
+
+  private static void abandon(@Nullable Engine engine, Closeable lock) {
+    if (engine != null) {
+      engine.closing = true;
+      engine.flushExecutor.shutdownNow();
+      engine.compactionExecutor.shutdownNow();
+      engine.tables.close();
+      engine.blockCache.close();
+    }
+    try {
+      lock.close();
+    } catch (IOException ignored) {
+      // Already failing; the lock dies with the process at worst.
+    }
+  }
+
+  private void recover() throws IOException {
+    storage.createDirectories(tables.directory());
+    versions = VersionSet.open(storage, directory, options.numLevels(), this::releaseFile);
+    CompactionStrategy strategy =
+        parts
+            .compaction()
+            .create(
+                new CompactionOptions(
+                    options.numLevels(),
+                    options.level0CompactionTrigger(),
+                    options.maxBytesForLevelBase(),
+                    options.levelMultiplier(),
+                    options.dynamicLevelBytes(),
+                    options.targetFileBytes(),
+                    options.maxSizeAmplificationPercent(),
+                    options.sizeRatioPercent()));
+    String strategyName = parts.compaction().name();
+    String previous = versions.compactionStrategy();
+    if (!strategyName.equals(previous)) {
+      if (previous != null) {
+        LOG.info(
+            "{}: compaction strategy changes from '{}' to '{}'; the tree converges to the new shape"
+                + " as compactions run",
+            directory,
+            previous,
+            strategyName);
+      }
+      versions.logAndApply(new VersionEdit().compactionStrategy(strategyName));
+    }
+    compactions =
+        new CompactionScheduler(
+            new SchedulerHost(),
+            strategy,
+            strategyName,
+            compactionExecutor,
+            options.compactionThreads());
+    checkTablesAndDeleteOrphans();
+
+    active = newMemtable();
+    wal =
+        parts
+            .wal()
+            .open(new WalOptions(storage, directory.resolve("wal"), options.walSegmentBytes()));
+    long flushed = versions.lastSequence();
+    lastSequence = flushed;
+    WalReplayResult replay =
+        wal.replay(flushed, options.walRecoveryMode(), (first, batch) -> replayBatch(first, batch));
+    lastSequence = Math.max(flushed, replay.lastSequence());
+    visibleSequence = lastSequence;
+    if (!replay.damage().isEmpty()) {
+      LOG.warn(
+          "{}: write-ahead log damage handled by {} ({} records, {} bytes dropped): {}",
+          directory,
+          options.walRecoveryMode(),
+          replay.droppedRecords(),
+          replay.droppedBytes(),
+          replay.damage());
+    }
+    LOG.info(
+        "opened {}: {} files, last flushed sequence {}, replayed {} log records up to sequence {}",
+        directory,
+        versions.current().allFiles().size(),
+        flushed,
+        replay.records(),
+        lastSequence);
+    synchronized (stateLock) {
+      installSuperVersion();
+    }
+    compactions.maybeSchedule();
+  }
+
+  /** Applies one replayed batch; a memtable that fills up during replay is flushed right away. */
+  private void replayBatch(long firstSequence, WriteBatch batch) {
+    if (firstSequence <= lastSequence) {
+      throw new ShaleException(
+          "write-ahead log replay went backwards: sequence "
+              + firstSequence
+              + " after "
+              + lastSequence);
+    }
+    applyToMemtable(active, firstSequence, batch);
+    lastSequence = firstSequence + batch.count() - 1;
+    if (active.table().approximateBytes() >= options.memtableBytes()) {
+      try {
+        // The log keeps these records until the memtable replayed last is flushed, so the edit
+        // moves only the flushed sequence, not the oldest live log segment.
+        List<FileMeta> files = writeLevel0(active);
+        VersionEdit edit = new VersionEdit().lastSequence(active.largestSequence());
+        files.forEach(f -> edit.addFile(0, f));
+        versions.logAndApply(edit);
+        active = newMemtable();
+      } catch (IOException e) {
+        throw new StorageIOException("cannot flush during recovery", e);
+      }
+    }
+  }
+
+  private void checkTablesAndDeleteOrphans() throws IOException {
+    Set<Long> live = versions.liveFileNumbers();
+    for (long id : live) {
+      if (!storage.exists(tables.path(id))) {
+        throw new dev.shale.lsm.api.CorruptionException(
+            tables.path(id).toString(),
+            -1,
+            "the manifest lists this table but the file is missing; restore it from a backup");
+      }
+    }
+    int deleted = 0;
+    for (Path file : storage.list(tables.directory())) {
+      var id = TableCache.fileIdOf(file.getFileName().toString());
+      if (id.isEmpty() || !live.contains(id.get())) {
+        storage.delete(file);
+        deleted++;
+      }
+    }
+    String manifest = versions.manifestFileName();
+    for (Path file : storage.list(directory)) {
+      String name = file.getFileName().toString();
+      if (VersionSet.isMetadataFile(name) && !name.equals(manifest) && !name.equals("CURRENT")) {
+        storage.delete(file);
+        deleted++;
+      }
+    }
+    if (deleted > 0) {
+      storage.syncDirectory(tables.directory());
+      storage.syncDirectory(directory);
+      LOG.info(
+          "{}: deleted {} files left over by an interrupted flush or compaction",
+          directory,
+          deleted);
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    put(key, value, WriteOptions.DEFAULT);
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value, WriteOptions options) {
+    write(new WriteBatch().put(key, value), options);
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    delete(key, WriteOptions.DEFAULT);
+  }
+
+  @Override
+  public void delete(byte[] key, WriteOptions options) {
+    write(new WriteBatch().delete(key), options);
+  }
+
+  @Override
+  public void write(WriteBatch batch) {
+    write(batch, WriteOptions.DEFAULT);
+  }
+
+  @Override
+  public void write(WriteBatch batch, WriteOptions writeOptions) {
+    if (batch == null) {
+      throw new IllegalArgumentException("batch must not be null");
+    }
+    if (writeOptions == null) {
+      throw new IllegalArgumentException("write options must not be null");
+    }
+    ensureOpen();
+    checkLimits(batch);
+    if (batch.isEmpty()) {
+      return;
+    }
+    Durability durability = writeOptions.durabilityOr(options.defaultDurability());
+    if (durability == Durability.REMOTE) {
+      throw new IllegalArgumentException(
+          "REMOTE durability needs a Db opened with an object store; use MEMORY or LOCAL");
+    }
+    ensureWritable();
+    commits.submit(PendingWrite.batch(batch, durability, writeOptions.noSlowdown()));
+  }
+
+  private void checkLimits(WriteBatch batch) {
+    if (batch.maxKeyLength() > options.maxKeyBytes()) {
+      throw new IllegalArgumentException(
+          "key of "
+              + batch.maxKeyLength()
+              + " bytes exceeds the limit of "
+              + options.maxKeyBytes());
+    }
+    if (batch.maxValueLength() > options.maxValueBytes()) {
+      throw new IllegalArgumentException(
+          "value of "
+              + batch.maxValueLength()
+              + " bytes exceeds the limit of "
+              + options.maxValueBytes());
+    }
+    if (batch.encodedLength() > options.maxBatchBytes()) {
+      throw new IllegalArgumentException(
+          "batch of "
+              + batch.encodedLength()
+              + " bytes exceeds the limit of "
+              + options.maxBatchBytes()
+              + "; split it");
+    }
+  }
+
+  /** The commit leader's work for one group: make room, log, apply, publish. */
+  private void commitGroup(List<PendingWrite> submitted) {
+    List<PendingWrite> group;
+    try {
+      group = makeRoomForWrite(submitted);
+    } catch (RuntimeException e) {
+      submitted.forEach(w -> w.complete(e));
+      return;
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    long sequence = lastSequence;
+    boolean sync = false;
+    long bytes = 0;
+    long operations = 0;
+    for (PendingWrite w : group) {
+      w.assignFirstSequence(sequence + 1);
+      sequence += w.batch().count();
+      sync |= w.durability() != Durability.MEMORY;
+      bytes += w.batch().encodedLength();
+      operations += w.batch().count();
+    }
+    walLock.lock();
+    try {
+      for (PendingWrite w : group) {
+        wal.append(w.firstSequence(), w.batch());
+      }
+      if (sync) {
+        wal.sync();
+        counters.walSyncs.incrementAndGet();
+      } else {
+        wal.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      RuntimeException failure = onBackgroundError("write-ahead log write", e);
+      group.forEach(w -> w.complete(failure));
+      return;
+    } finally {
+      walLock.unlock();
+    }
+    try {
+      for (PendingWrite w : group) {
+        applyToMemtable(active, w.firstSequence(), w.batch());
+      }
+    } catch (RuntimeException | Error e) {
+      RuntimeException failure = onBackgroundError("memtable insert", e);
+      group.forEach(w -> w.complete(failure));
+      return;
+    }
+    lastSequence = sequence;
+    visibleSequence = sequence;
+    counters.batches.addAndGet(group.size());
+    counters.operations.addAndGet(operations);
+    counters.userBytes.addAndGet(bytes);
+    counters.groups.incrementAndGet();
+    group.forEach(w -> w.complete(null));
+  }
+
+  private static void applyToMemtable(MemtableHandle target, long firstSequence, WriteBatch batch) {
+    var table = target.table();
+    batch.forEach(
+        (i, kind, buffer, keyOffset, keyLength, valueOffset, valueLength) ->
+            table.add(
+                firstSequence + i, kind, buffer, keyOffset, keyLength, valueOffset, valueLength));
+    target.advanceLargestSequence(firstSequence + batch.count() - 1);
+  }
+
+  /**
+   * Switches a full memtable, delays writers when background work falls behind, and stops them
+   * while it is too far behind. Returns the writes that may proceed; the others are completed.
+   */
+  private List<PendingWrite> makeRoomForWrite(List<PendingWrite> submitted) {
+    List<PendingWrite> group = submitted;
+    long start = System.nanoTime();
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.stallTimeoutMillis());
+    boolean stopped = false;
+    boolean delayed = false;
+    try {
+      while (true) {
+        ensureWritable();
+        if (writesClosed) {
+          throw new IllegalStateException("the Db is closed");
+        }
+        String stop = null;
+        int level0 = superVersion.version().level(0).size();
+        long pending = compactions.pendingBytes();
+        if (active.table().approximateBytes() >= options.memtableBytes()) {
+          if (immutableCount() >= options.maxImmutableMemtables()) {
+            stop = immutableCount() + " memtables are waiting for flush";
+          } else {
+            switchMemtable();
+            continue;
+          }
+        } else if (level0 >= options.level0StopTrigger()) {
+          stop = "level 0 has " + level0 + " files";
+        } else if (pending >= options.hardPendingCompactionBytes()) {
+          stop = pending + " bytes are waiting for compaction";
+        }
+        if (stop == null) {
+          boolean slow =
+              level0 >= options.level0SlowdownTrigger()
+                  || pending >= options.softPendingCompactionBytes()
+                  || (options.maxImmutableMemtables() >= 3
+                      && immutableCount() >= options.maxImmutableMemtables() - 1);
+          if (slow && !delayed) {
+            group = failNoSlowdown(group, "writes are being slowed down");
+            delay(group);
+            delayed = true;
+          }
+          return group;
+        }
+        group = failNoSlowdown(group, "writes are stopped: " + stop);
+        if (group.isEmpty()) {
+          return group;
+        }
+        if (!stopped) {
+          stopped = true;
+          counters.stops.incrementAndGet();
+          LOG.warn("{}: stopping writes until background work catches up: {}", directory, stop);
+        }
+        if (timeoutNanos > 0 && System.nanoTime() - start > timeoutNanos) {
+          throw new WriteStallException(
+              "writes stopped for more than "
+                  + options.stallTimeoutMillis()
+                  + " ms because "
+                  + stop
+                  + "; retry later or raise the limits");
+        }
+        synchronized (stallMonitor) {
+          stallMonitor.wait(STALL_POLL_MILLIS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WriteStallException("interrupted while writes were stopped");
+    } catch (IOException e) {
+      throw onBackgroundError("memtable switch", e);
+    } finally {
+      if (stopped || delayed) {
+        counters.stallMicros.addAndGet((System.nanoTime() - start) / 1000);
+      }
+    }
+  }
+
+  private List<PendingWrite> failNoSlowdown(List<PendingWrite> group, String why) {
+    List<PendingWrite> rest = new ArrayList<>(group.size());
+    for (PendingWrite w : group) {
+      if (w.noSlowdown()) {
+        w.complete(new WriteStallException(why + "; the write asked not to wait"));
+      } else {
+        rest.add(w);
+      }
+    }
+    return rest;
+  }
+
+  private void delay(List<PendingWrite> group) {
+    long bytes = 0;
+    for (PendingWrite w : group) {
+      bytes += w.batch().encodedLength();
+    }
+    counters.slowdowns.incrementAndGet();
+    long nanos = Math.max(100_000, bytes * 1_000_000_000L / DELAYED_WRITE_BYTES_PER_SECOND);
+    LockSupport.parkNanos(Math.min(nanos, 100_000_000));
+  }
+
+  /** Freezes the active memtable and starts a new one with a new log segment. Leader only. */
+  private void switchMemtable() throws IOException {
+    if (active.isEmpty()) {
+      return;
+    }
+    long nextLog;
+    walLock.lock();
+    try {
+      nextLog = wal.roll();
+    } finally {
+      walLock.unlock();
+    }
+    synchronized (stateLock) {
+      active.freeze(nextLog);
+      immutables.addLast(active);
+      active = newMemtable();
+      installSuperVersion();
+    }
+    flushExecutor.execute(this::flushImmutables);
+  }
+
+  private MemtableHandle newMemtable() {
+    return new MemtableHandle(
+        memtableIds.incrementAndGet(),
+        parts.memtable().create(new MemtableOptions(options.memtableBytes())));
+  }
+
+  private int immutableCount() {
+    synchronized (stateLock) {
+      return immutables.size();
+    }
+  }
+
+  // ---------------------------------------------------------------- flush
+
+  /** Flushes immutable memtables oldest first, one at a time (the flush thread). */
+  private void flushImmutables() {
+    while (!closing && backgroundError == null) {
+      MemtableHandle oldest;
+      synchronized (stateLock) {
+        oldest = immutables.peekFirst();
+      }
+      if (oldest == null) {
+        return;
+      }
+      try {
+        flush(oldest);
+      } catch (IOException | RuntimeException | Error e) {
+        onBackgroundError("flush", e);
+        return;
+      }
+    }
+  }
+
+  private void flush(MemtableHandle memtable) throws IOException {
+    List<FileMeta> files = memtable.isEmpty() ? List.of() : writeLevel0(memtable);
+    VersionEdit edit =
+        new VersionEdit()
+            .logNumber(memtable.nextLogNumber())
+            .lastSequence(Math.max(versions.lastSequence(), memtable.largestSequence()));
+    files.forEach(f -> edit.addFile(0, f));
+    versions.logAndApply(edit);
+    synchronized (stateLock) {
+      if (immutables.peekFirst() != memtable) {
+        throw new IllegalStateException(
+            "flushed " + memtable + " is not the oldest immutable memtable");
+      }
+      immutables.removeFirst();
+      installSuperVersion();
+    }
+    walLock.lock();
+    try {
+      wal.deleteSegmentsBefore(memtable.nextLogNumber());
+    } finally {
+      walLock.unlock();
+    }
+    counters.flushes.incrementAndGet();
+    files.forEach(f -> counters.flushedBytes.addAndGet(f.sizeBytes()));
+    LOG.debug("flushed {} into {}", memtable, files);
+    compactions.refreshPendingBytes();
+    wakeStalledWriters();
+    compactions.maybeSchedule();
+  }
+
+  private List<FileMeta> writeLevel0(MemtableHandle memtable) throws IOException {
+    TableSink sink = newSink(Long.MAX_VALUE);
+    try (InternalIterator entries = memtable.table().iterator()) {
+      VersionCollapser collapser = new VersionCollapser(snapshots.sequences(), key -> true);
+      TableRewrite.copy(entries, collapser, sink, n -> {}, () -> false);
+      return sink.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      sink.abandon();
+      throw e;
+    }
+  }
+
+  private TableSink newSink(long targetFileBytes) {
+    return new TableSink(
+        storage,
+        tables.directory(),
+        tables::path,
+        parts.tableFormat(),
+        tableOptions,
+        versions::newFileNumber,
+        targetFileBytes);
+  }
+
+  /** Publishes a new super version from the current memtables and version. Holds stateLock. */
+  private void installSuperVersion() {
+    List<MemtableHandle> newestFirst = new ArrayList<>(immutables.size());
+    Iterator<MemtableHandle> it = immutables.descendingIterator();
+    while (it.hasNext()) {
+      newestFirst.add(it.next());
+    }
+    SuperVersion next = new SuperVersion(active, newestFirst, versions.acquireCurrent());
+    SuperVersion previous = superVersion;
+    superVersion = next;
+    if (previous != null) {
+      previous.unref();
+    }
+  }
+
+  private void wakeStalledWriters() {
+    synchronized (stallMonitor) {
+      stallMonitor.notifyAll();
+    }
+  }
+
+  /** Deletes a table no live version lists (called when the last such version is released). */
+  private void releaseFile(FileMeta file) {
+    if (closing && writesClosed) {
+      return; // closing releases every version; the files are live, not obsolete
+    }
+    try {
+      tables.evict(file.fileId());
+      storage.delete(tables.path(file.fileId()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not delete obsolete table {}; it will be deleted on the next open", file, e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    ensureOpen();
+    MemtableHandle[] target = new MemtableHandle[1];
+    commits.submit(
+        PendingWrite.control(
+            () -> {
+              ensureWritable();
+              MemtableHandle current = active;
+              switchMemtable();
+              target[0] = current;
+            }));
+    awaitFlushed(target[0]);
+  }
+
+  private void awaitFlushed(@Nullable MemtableHandle memtable) {
+    if (memtable == null) {
+      return;
+    }
+    while (true) {
+      synchronized (stateLock) {
+        if (!immutables.contains(memtable)) {
+          return;
+        }
+      }
+      ensureWritable();
+      if (closing) {
+        throw new IllegalStateException("the Db was closed while waiting for a flush");
+      }
+      synchronized (stallMonitor) {
+        try {
+          stallMonitor.wait(STALL_POLL_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ShaleException("interrupted while waiting for a flush", e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void compactRange(byte @Nullable [] from, byte @Nullable [] to) {
+    flush();
+    try {
+      compactions.compactRange(from, to);
+    } catch (IOException e) {
+      throw new StorageIOException("manual compaction failed", e);
+    }
+    ensureWritable();
+  }
+
+  /** Waits until no flush or compaction is pending (tests and benchmarks). */
+  public void awaitBackgroundWork() {
+    ensureOpen();
+    while (immutableCount() > 0 && backgroundError == null) {
+      synchronized (stallMonitor) {
+        try {
+          stallMonitor.wait(STALL_POLL_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    try {
+      compactions.awaitQuiet();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ensureWritable();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public byte @Nullable [] get(byte[] key) {
+    return get(key, ReadOptions.defaults());
+  }
+
+  @Override
+  public byte @Nullable [] get(byte[] key, ReadOptions readOptions) {
+    checkKey(key);
+    ensureOpen();
+    long snapshot = snapshotSequence(readOptions);
+    SuperVersion sv = acquireSuperVersion();
+    try {
+      LookupResult found = sv.active().table().get(key, snapshot);
+      if (found == null) {
+        for (MemtableHandle m : sv.immutables()) {
+          found = m.table().get(key, snapshot);
+          if (found != null) {
+            break;
+          }
+        }
+      }
+      if (found == null) {
+        found = getFromTables(sv.version(), key, snapshot);
+      }
+      return found == null || found.isTombstone() ? null : found.value().clone();
+    } finally {
+      sv.unref();
+    }
+  }
+
+  private @Nullable LookupResult getFromTables(Version version, byte[] key, long snapshot) {
+    for (FileMeta f : version.level(0)) {
+      if (f.covers(key) && f.smallestSequence() <= snapshot) {
+        LookupResult found = tables.reader(f.fileId()).get(key, snapshot);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    for (int level = 1; level < version.numLevels(); level++) {
+      FileMeta f = version.fileFor(level, key);
+      if (f != null) {
+        LookupResult found = tables.reader(f.fileId()).get(key, snapshot);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public DbIterator iterator(ReadOptions readOptions) {
+    if (readOptions == null) {
+      throw new IllegalArgumentException("read options must not be null");
+    }
+    ensureOpen();
+    long snapshot = snapshotSequence(readOptions);
+    UserIterator.Bounds bounds =
+        UserIterator.effectiveBounds(
+            readOptions.lowerBound(), readOptions.upperBound(), readOptions.prefix());
+    SuperVersion sv = acquireSuperVersion();
+    List<InternalIterator> children = new ArrayList<>();
+    try {
+      children.add(sv.active().table().iterator());
+      for (MemtableHandle m : sv.immutables()) {
+        children.add(m.table().iterator());
+      }
+      Version version = sv.version();
+      for (FileMeta f : version.level(0)) {
+        children.add(tables.reader(f.fileId()).iterator(readOptions.fillCache()));
+      }
+      for (int level = 1; level < version.numLevels(); level++) {
+        if (!version.level(level).isEmpty()) {
+          children.add(new LevelIterator(version.level(level), tables, readOptions.fillCache()));
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      children.forEach(InternalIterator::close);
+      sv.unref();
+      throw e;
+    }
+    AtomicInteger released = new AtomicInteger();
+    return new UserIterator(
+        new MergingIterator(children),
+        snapshot,
+        bounds.lower(),
+        bounds.upper(),
+        () -> {
+          if (released.getAndIncrement() == 0) {
+            sv.unref();
+          }
+        });
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    ensureOpen();
+    return snapshots.take(visibleSequence);
+  }
+
+  private long snapshotSequence(ReadOptions readOptions) {
+    Snapshot s = readOptions.snapshot();
+    if (s == null) {
+      return visibleSequence;
+    }
+    if (!snapshots.isOpen(s)) {
+      throw new IllegalArgumentException("the snapshot is closed or belongs to another Db");
+    }
+    return s.sequence();
+  }
+
+  private SuperVersion acquireSuperVersion() {
+    while (true) {
+      SuperVersion sv = superVersion;
+      if (sv.tryRef()) {
+        return sv;
+      }
+    }
+  }
+
+  private static void checkKey(byte[] key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    if (key.length == 0) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+  }
+
+  // ---------------------------------------------------------------- state and stats
+
+  @Override
+  public DbStats stats() {
+    ensureOpen();
+    SuperVersion sv = acquireSuperVersion();
+    try {
+      Version version = sv.version();
+      long[] targets = compactions.strategy().levelTargetBytes(version.shape(Set.of(), List.of()));
+      List<DbStats.Level> levels = new ArrayList<>();
+      long lastLevelBytes = 0;
+      for (int l = 0; l < version.numLevels(); l++) {
+        long bytes = version.levelBytes(l);
+        if (bytes > 0) {
+          lastLevelBytes = bytes;
+        }
+        levels.add(
+            new DbStats.Level(
+                l, version.level(l).size(), bytes, l < targets.length ? targets[l] : 0));
+      }
+      long immutableBytes = 0;
+      for (MemtableHandle m : sv.immutables()) {
+        immutableBytes += m.table().approximateBytes();
+      }
+      BlockCacheStats cache = blockCache.stats();
+      long userBytes = counters.userBytes.get();
+      long written = counters.flushedBytes.get() + compactions.bytesWritten();
+      long total = version.totalBytes();
+      String reason = readOnlyReason;
+      return new DbStats(
+          visibleSequence,
+          new DbStats.Memtables(
+              sv.active().table().approximateBytes(),
+              sv.active().table().entryCount(),
+              sv.immutables().size(),
+              immutableBytes,
+              counters.flushes.get(),
+              counters.flushedBytes.get()),
+          new DbStats.Writes(
+              counters.batches.get(),
+              counters.operations.get(),
+              userBytes,
+              counters.groups.get(),
+              wal.bytesWritten(),
+              counters.walSyncs.get(),
+              counters.slowdowns.get(),
+              counters.stops.get(),
+              counters.stallMicros.get(),
+              reason == null ? "" : reason),
+          levels,
+          new DbStats.Cache(
+              blockCache.capacityBytes(),
+              cache.usedBytes(),
+              cache.hits(),
+              cache.misses(),
+              cache.evictions()),
+          new DbStats.Compactions(
+              compactions.strategyName(),
+              compactions.completed(),
+              compactions.running(),
+              compactions.bytesRead(),
+              compactions.bytesWritten(),
+              compactions.micros(),
+              compactions.pendingBytes(),
+              compactions.runningInputEntries(),
+              compactions.runningEntriesDone(),
+              userBytes == 0 ? 0 : (double) written / userBytes,
+              lastLevelBytes == 0 ? 0 : (double) total / lastLevelBytes),
+          snapshots.stats());
+    } finally {
+      sv.unref();
+    }
+  }
+
+  /** The Db's directory. */
+  public Path directory() {
+    return directory;
+  }
+
+  private void ensureOpen() {
+    if (closing) {
+      throw new IllegalStateException("the Db is closed");
+    }
+  }
+
+  private void ensureWritable() {
+    String reason = readOnlyReason;
+    if (reason != null) {
+      Throwable cause = backgroundError;
+      throw new StorageIOException(
+          "the Db is read-only after a background error ("
+              + reason
+              + "); fix the cause (disk space, permissions) and reopen it",
+          cause == null ? new IOException(reason) : cause);
+    }
+  }
+
+  /** Records the first background error, turns the Db read-only, and returns what to throw. */
+  private RuntimeException onBackgroundError(String what, Throwable error) {
+    synchronized (stallMonitor) {
+      if (backgroundError == null) {
+        backgroundError = error;
+        readOnlyReason = what + " failed: " + error;
+        LOG.error("{}: {} failed; the Db is now read-only", directory, what, error);
+      }
+      stallMonitor.notifyAll();
+    }
+    if (error instanceof ShaleException se) {
+      return se;
+    }
+    if (error instanceof IOException io) {
+      return new StorageIOException(what + " failed", io);
+    }
+    return new StorageIOException(what + " failed: " + error, error);
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    try {
+      commits.submit(PendingWrite.control(() -> writesClosed = true));
+    } catch (RuntimeException e) {
+      writesClosed = true;
+    }
+    closing = true;
+    compactions.shutdown();
+    shutdown(flushExecutor);
+    shutdown(compactionExecutor);
+    List<Throwable> failures = new ArrayList<>();
+    walLock.lock();
+    try {
+      wal.close();
+    } catch (IOException | RuntimeException e) {
+      failures.add(e);
+    } finally {
+      walLock.unlock();
+    }
+    synchronized (stateLock) {
+      superVersion.unref();
+    }
+    try {
+      versions.close();
+    } catch (IOException | RuntimeException e) {
+      failures.add(e);
+    }
+    tables.close();
+    blockCache.close();
+    try {
+      lock.close();
+    } catch (IOException e) {
+      failures.add(e);
+    }
+    LOG.info("closed {}", directory);
+    if (!failures.isEmpty()) {
+      StorageIOException e =
+          new StorageIOException("closing " + directory + " failed", failures.get(0));
+      failures.stream().skip(1).forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  private static void shutdown(ExecutorService executor) {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.MINUTES)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** What the compaction scheduler needs from the engine. */
+  private final class SchedulerHost implements CompactionScheduler.Host {
+    @Override
+    public Version acquireVersion() {
+      return versions.acquireCurrent();
+    }
+
+    @Override
+    public long[] liveSnapshots() {
+      return snapshots.sequences();
+    }
+
+    @Override
+    public TableSink newSink(long targetFileBytes) {
+      return Engine.this.newSink(targetFileBytes);
+    }
+
+    @Override
+    public TableCache tables() {
+      return tables;
+    }
+
+    @Override
+    public void install(VersionEdit edit) throws IOException {
+      versions.logAndApply(edit);
+      synchronized (stateLock) {
+        installSuperVersion();
+      }
+      wakeStalledWriters();
+    }
+
+    @Override
+    public void onBackgroundError(String what, Throwable error) {
+      Engine.this.onBackgroundError(what, error);
+    }
+  }
+
+  /** Write-path counters since open. */
+  private static final class Counters {
+    final AtomicLong batches = new AtomicLong();
+    final AtomicLong operations = new AtomicLong();
+    final AtomicLong userBytes = new AtomicLong();
+    final AtomicLong groups = new AtomicLong();
+    final AtomicLong walSyncs = new AtomicLong();
+    final AtomicLong slowdowns = new AtomicLong();
+    final AtomicLong stops = new AtomicLong();
+    final AtomicLong stallMicros = new AtomicLong();
+    final AtomicLong flushes = new AtomicLong();
+    final AtomicLong flushedBytes = new AtomicLong();
+  }
+}

@@ -1,0 +1,463 @@
+package dev.shale.lsm.engine.compaction;
+
+import dev.shale.lsm.engine.read.LevelIterator;
+import dev.shale.lsm.engine.read.MergingIterator;
+import dev.shale.lsm.engine.read.TableCache;
+import dev.shale.lsm.engine.table.TableRewrite;
+import dev.shale.lsm.engine.table.TableSink;
+import dev.shale.lsm.engine.table.VersionCollapser;
+import dev.shale.lsm.engine.version.FileMeta;
+import dev.shale.lsm.engine.version.Version;
+import dev.shale.lsm.engine.version.VersionEdit;
+import dev.shale.lsm.spi.InternalIterator;
+import dev.shale.lsm.spi.KeyOrder;
+import dev.shale.lsm.spi.compaction.CompactionJob;
+import dev.shale.lsm.spi.compaction.CompactionStrategy;
+import dev.shale.lsm.spi.compaction.JobRules;
+import dev.shale.lsm.spi.compaction.RunningJob;
+import dev.shale.lsm.spi.compaction.TreeShape;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs compactions: asks the {@link CompactionStrategy} for jobs whenever the tree changes, checks
+ * each against {@link JobRules}, runs up to {@code maxJobs} at once on background threads, and
+ * installs each result atomically through the host. Manual compactions ({@link #compactRange})
+ * pause automatic picking, wait for running jobs, and merge a key range down to the last level.
+ */
+public final class CompactionScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
+
+  /** What the scheduler needs from the engine. */
+  public interface Host {
+    /** The current version, referenced; the caller releases it. */
+    Version acquireVersion();
+
+    /** Live snapshot sequences. */
+    long[] liveSnapshots();
+
+    /** A sink for new tables split at {@code targetFileBytes}. */
+    TableSink newSink(long targetFileBytes);
+
+    /** Open readers. */
+    TableCache tables();
+
+    /** Records the edit in the manifest and makes it visible to readers. */
+    void install(VersionEdit edit) throws IOException;
+
+    /** A job failed in a way that leaves the Db unable to continue safely. */
+    void onBackgroundError(String what, Throwable error);
+  }
+
+  private final Host host;
+  private final CompactionStrategy strategy;
+  private final String strategyName;
+  private final ExecutorService executor;
+  private final int maxJobs;
+  private final Object lock = new Object();
+  private final Set<Long> compacting = new HashSet<>();
+  private final List<RunningJob> running = new ArrayList<>();
+  private int manualWaiters;
+  private volatile boolean shuttingDown;
+  private volatile long pendingBytes;
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong bytesRead = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
+  private final AtomicLong micros = new AtomicLong();
+  private final AtomicLong runningInputEntries = new AtomicLong();
+  private final AtomicLong runningEntriesDone = new AtomicLong();
+
+  public CompactionScheduler(
+      Host host,
+      CompactionStrategy strategy,
+      String strategyName,
+      ExecutorService executor,
+      int maxJobs) {
+    this.host = host;
+    this.strategy = strategy;
+    this.strategyName = strategyName;
+    this.executor = executor;
+    this.maxJobs = maxJobs;
+  }
+
+  /** Starts every job the strategy wants, as long as there are free slots. */
+  public void maybeSchedule() {
+    synchronized (lock) {
+      while (!shuttingDown && manualWaiters == 0 && running.size() < maxJobs) {
+        Version version = host.acquireVersion();
+        try {
+          TreeShape shape = version.shape(compacting, running);
+          pendingBytes = strategy.pendingCompactionBytes(shape);
+          Optional<CompactionJob> picked = strategy.pickJob(shape);
+          if (picked.isEmpty()) {
+            return;
+          }
+          CompactionJob job = picked.get();
+          List<String> problems = JobRules.violations(shape, job);
+          if (!problems.isEmpty()) {
+            LOG.error(
+                "compaction strategy '{}' picked an invalid job {}: {}; not running it",
+                strategyName,
+                job,
+                problems);
+            return;
+          }
+          RunningJob slot = reserve(shape, job);
+          version.ref();
+          executor.execute(() -> runInBackground(job, version, slot));
+        } finally {
+          version.unref();
+        }
+      }
+    }
+  }
+
+  /**
+   * Merges every file overlapping {@code [from, to]} (null = open) into the last level and waits
+   * for it, after letting running jobs finish.
+   */
+  public void compactRange(byte @Nullable [] from, byte @Nullable [] to) throws IOException {
+    synchronized (lock) {
+      manualWaiters++;
+      try {
+        while (!running.isEmpty() && !shuttingDown) {
+          lock.wait();
+        }
+      } catch (InterruptedException e) {
+        manualWaiters--;
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for running compactions", e);
+      }
+    }
+    try {
+      if (shuttingDown) {
+        return;
+      }
+      Version version = host.acquireVersion();
+      try {
+        TreeShape shape = version.shape(Set.of(), List.of());
+        Optional<CompactionJob> job = manualJob(version, from, to);
+        if (job.isEmpty()) {
+          return;
+        }
+        List<String> problems = JobRules.violations(shape, job.get());
+        if (!problems.isEmpty()) {
+          throw new IllegalStateException("manual compaction job is invalid: " + problems);
+        }
+        RunningJob slot;
+        synchronized (lock) {
+          slot = reserve(shape, job.get());
+        }
+        try {
+          execute(job.get(), version);
+        } finally {
+          release(job.get(), slot);
+        }
+      } finally {
+        version.unref();
+      }
+    } finally {
+      synchronized (lock) {
+        manualWaiters--;
+        lock.notifyAll();
+      }
+      maybeSchedule();
+    }
+  }
+
+  /** Stops picking jobs and waits for running ones, which stop early. */
+  public void shutdown() {
+    synchronized (lock) {
+      shuttingDown = true;
+      while (!running.isEmpty()) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Waits until no job runs and the strategy wants none (tests, benchmarks). */
+  public void awaitQuiet() throws InterruptedException {
+    while (true) {
+      maybeSchedule();
+      synchronized (lock) {
+        if (running.isEmpty() && !shuttingDown) {
+          Version version = host.acquireVersion();
+          try {
+            if (strategy.pickJob(version.shape(compacting, running)).isEmpty()) {
+              return;
+            }
+          } finally {
+            version.unref();
+          }
+        } else if (shuttingDown) {
+          return;
+        } else {
+          lock.wait(100);
+        }
+      }
+    }
+  }
+
+  public String strategyName() {
+    return strategyName;
+  }
+
+  public CompactionStrategy strategy() {
+    return strategy;
+  }
+
+  public long pendingBytes() {
+    return pendingBytes;
+  }
+
+  /** Recomputes the pending estimate for the current tree. */
+  public void refreshPendingBytes() {
+    Version version = host.acquireVersion();
+    try {
+      synchronized (lock) {
+        pendingBytes = strategy.pendingCompactionBytes(version.shape(compacting, running));
+      }
+    } finally {
+      version.unref();
+    }
+  }
+
+  public long completed() {
+    return completed.get();
+  }
+
+  public int running() {
+    synchronized (lock) {
+      return running.size();
+    }
+  }
+
+  public long bytesRead() {
+    return bytesRead.get();
+  }
+
+  public long bytesWritten() {
+    return bytesWritten.get();
+  }
+
+  public long micros() {
+    return micros.get();
+  }
+
+  public long runningInputEntries() {
+    return runningInputEntries.get();
+  }
+
+  public long runningEntriesDone() {
+    return runningEntriesDone.get();
+  }
+
+  private RunningJob reserve(TreeShape shape, CompactionJob job) {
+    byte[][] range = keyRange(shape, job);
+    RunningJob slot = new RunningJob(job.outputLevel(), range[0], range[1]);
+    compacting.addAll(job.inputFileIds());
+    running.add(slot);
+    return slot;
+  }
+
+  private void release(CompactionJob job, RunningJob slot) {
+    synchronized (lock) {
+      job.inputFileIds().forEach(compacting::remove);
+      running.remove(slot);
+      lock.notifyAll();
+    }
+  }
+
+  private void runInBackground(CompactionJob job, Version version, RunningJob slot) {
+    try {
+      execute(job, version);
+    } catch (CancellationException e) {
+      LOG.info("compaction {} stopped: {}", job.reason(), e.getMessage());
+    } catch (Throwable e) {
+      host.onBackgroundError("compaction (" + job.reason() + ")", e);
+    } finally {
+      version.unref();
+      release(job, slot);
+    }
+    maybeSchedule();
+  }
+
+  private void execute(CompactionJob job, Version version) throws IOException {
+    long start = System.nanoTime();
+    Map<Long, FileMeta> byId = new HashMap<>();
+    for (FileMeta f : version.allFiles()) {
+      byId.put(f.fileId(), f);
+    }
+    VersionEdit edit = new VersionEdit();
+    long inputBytes = 0;
+    long inputEntries = 0;
+    List<FileMeta> single = new ArrayList<>();
+    for (CompactionJob.LevelInputs level : job.inputs()) {
+      for (long id : level.fileIds()) {
+        FileMeta f = byId.get(id);
+        if (f == null) {
+          throw new IllegalStateException("compaction input " + id + " is not in the version");
+        }
+        edit.deleteFile(level.level(), id);
+        inputBytes += f.sizeBytes();
+        inputEntries += f.entryCount();
+        single.add(f);
+      }
+    }
+    if (single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
+      edit.addFile(job.outputLevel(), single.get(0));
+      host.install(edit);
+      LOG.debug("moved {} to level {} ({})", single.get(0), job.outputLevel(), job.reason());
+      completed.incrementAndGet();
+      return;
+    }
+    runningInputEntries.addAndGet(inputEntries);
+    long[] done = {0};
+    TableSink sink = host.newSink(job.targetFileBytes());
+    List<FileMeta> outputs;
+    try (MergingIterator merged = new MergingIterator(inputIterators(job, byId))) {
+      VersionCollapser collapser =
+          new VersionCollapser(host.liveSnapshots(), new OlderFilesBelow(version, job));
+      TableRewrite.copy(
+          merged,
+          collapser,
+          sink,
+          n -> {
+            done[0] += n;
+            runningEntriesDone.addAndGet(n);
+          },
+          () -> shuttingDown);
+      outputs = sink.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      sink.abandon();
+      throw e;
+    } finally {
+      runningInputEntries.addAndGet(-inputEntries);
+      runningEntriesDone.addAndGet(-done[0]);
+    }
+    for (FileMeta out : outputs) {
+      edit.addFile(job.outputLevel(), out);
+    }
+    host.install(edit);
+    long elapsedMicros = (System.nanoTime() - start) / 1000;
+    completed.incrementAndGet();
+    bytesRead.addAndGet(inputBytes);
+    bytesWritten.addAndGet(sink.bytesWritten());
+    micros.addAndGet(elapsedMicros);
+    LOG.info(
+        "compacted {} files ({} B) into {} files ({} B) at level {} in {} ms: {}",
+        single.size(),
+        inputBytes,
+        outputs.size(),
+        sink.bytesWritten(),
+        job.outputLevel(),
+        elapsedMicros / 1000,
+        job.reason());
+  }
+
+  private List<InternalIterator> inputIterators(CompactionJob job, Map<Long, FileMeta> byId) {
+    List<InternalIterator> children = new ArrayList<>();
+    try {
+      for (CompactionJob.LevelInputs level : job.inputs()) {
+        List<FileMeta> files = new ArrayList<>();
+        for (long id : level.fileIds()) {
+          files.add(byId.get(id));
+        }
+        if (level.level() == 0) {
+          for (FileMeta f : files) {
+            children.add(host.tables().reader(f.fileId()).iterator(false));
+          }
+        } else {
+          files.sort(Version.BY_SMALLEST_KEY);
+          children.add(new LevelIterator(files, host.tables(), false));
+        }
+      }
+      return children;
+    } catch (RuntimeException e) {
+      children.forEach(InternalIterator::close);
+      throw e;
+    }
+  }
+
+  /** Every file overlapping the range, grown until no level adds more, into the last level. */
+  private static Optional<CompactionJob> manualJob(
+      Version version, byte @Nullable [] from, byte @Nullable [] to) {
+    byte[] lo = from;
+    byte[] hi = to;
+    List<List<FileMeta>> chosen;
+    while (true) {
+      chosen = new ArrayList<>();
+      byte[] newLo = lo;
+      byte[] newHi = hi;
+      for (int l = 0; l < version.numLevels(); l++) {
+        List<FileMeta> files = version.overlapping(l, lo, hi);
+        chosen.add(files);
+        for (FileMeta f : files) {
+          if (newLo != null && KeyOrder.compareKeys(f.smallestKey(), newLo) < 0) {
+            newLo = f.smallestKey();
+          }
+          if (newHi != null && KeyOrder.compareKeys(f.largestKey(), newHi) > 0) {
+            newHi = f.largestKey();
+          }
+        }
+      }
+      if (newLo == lo && newHi == hi) {
+        break;
+      }
+      lo = newLo;
+      hi = newHi;
+    }
+    List<CompactionJob.LevelInputs> inputs = new ArrayList<>();
+    for (int l = 0; l < chosen.size(); l++) {
+      if (!chosen.get(l).isEmpty()) {
+        inputs.add(
+            new CompactionJob.LevelInputs(
+                l, chosen.get(l).stream().map(FileMeta::fileId).toList()));
+      }
+    }
+    if (inputs.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new CompactionJob(inputs, version.numLevels() - 1, Long.MAX_VALUE, "manual compaction"));
+  }
+
+  private static byte[][] keyRange(TreeShape shape, CompactionJob job) {
+    Set<Long> ids = new HashSet<>(job.inputFileIds());
+    byte[] lo = null;
+    byte[] hi = null;
+    for (var level : shape.levels()) {
+      for (var f : level.files()) {
+        if (ids.contains(f.fileId())) {
+          if (lo == null || KeyOrder.compareKeys(f.smallestKey(), lo) < 0) {
+            lo = f.smallestKey();
+          }
+          if (hi == null || KeyOrder.compareKeys(f.largestKey(), hi) > 0) {
+            hi = f.largestKey();
+          }
+        }
+      }
+    }
+    if (lo == null || hi == null) {
+      throw new IllegalStateException("job inputs are not in the tree: " + job);
+    }
+    return new byte[][] {lo, hi};
+  }
+}

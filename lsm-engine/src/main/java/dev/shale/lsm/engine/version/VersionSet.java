@@ -1,0 +1,401 @@
+package dev.shale.lsm.engine.version;
+
+import dev.shale.lsm.api.CorruptionException;
+import dev.shale.lsm.spi.KeyOrder;
+import dev.shale.lsm.spi.io.RandomAccessInput;
+import dev.shale.lsm.spi.io.SequentialOutput;
+import dev.shale.lsm.spi.io.Storage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tree's persistent state: the current {@link Version}, file numbering, the last flushed
+ * sequence, the oldest live WAL segment, and the manifest that records every change. Opening
+ * replays the manifest that {@code CURRENT} names, then starts a fresh manifest holding one
+ * snapshot edit. Thread-safe: {@link #logAndApply} serializes changes.
+ */
+public final class VersionSet implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionSet.class);
+  private static final String CURRENT = "CURRENT";
+  private static final String MANIFEST_PREFIX = "MANIFEST-";
+  private static final long MANIFEST_ROLL_BYTES = 4L << 20;
+
+  private final Storage storage;
+  private final Path directory;
+  private final FileReleaser releaser;
+  private final AtomicLong nextFileNumber;
+  private Version current;
+  private ManifestLog manifest;
+  private long manifestNumber;
+  private long logNumber;
+  private long lastSequence;
+  private long writerEpoch;
+  private @Nullable String compactionStrategy;
+
+  private VersionSet(
+      Storage storage,
+      Path directory,
+      FileReleaser releaser,
+      Version current,
+      long nextFileNumber,
+      long logNumber,
+      long lastSequence,
+      long writerEpoch,
+      @Nullable String compactionStrategy,
+      ManifestLog manifest,
+      long manifestNumber) {
+    this.storage = storage;
+    this.directory = directory;
+    this.releaser = releaser;
+    this.current = current;
+    this.nextFileNumber = new AtomicLong(nextFileNumber);
+    this.logNumber = logNumber;
+    this.lastSequence = lastSequence;
+    this.writerEpoch = writerEpoch;
+    this.compactionStrategy = compactionStrategy;
+    this.manifest = manifest;
+    this.manifestNumber = manifestNumber;
+    current.ref();
+  }
+
+  /** Whether {@code directory} holds a Db (a CURRENT file). */
+  public static boolean exists(Storage storage, Path directory) {
+    return storage.exists(directory.resolve(CURRENT));
+  }
+
+  /**
+   * Opens the state in {@code directory}, creating an empty tree when there is none.
+   *
+   * @throws CorruptionException when CURRENT or the manifest is damaged
+   * @throws IllegalArgumentException when the manifest has files deeper than {@code numLevels}
+   */
+  public static VersionSet open(
+      Storage storage, Path directory, int numLevels, FileReleaser releaser) throws IOException {
+    List<List<FileMeta>> levels = new ArrayList<>();
+    for (int i = 0; i < numLevels; i++) {
+      levels.add(new ArrayList<>());
+    }
+    long nextFile = 1;
+    long logNumber = 0;
+    long lastSequence = 0;
+    long epoch = 0;
+    String strategy = null;
+    long oldManifest = -1;
+    if (exists(storage, directory)) {
+      Path currentFile = directory.resolve(CURRENT);
+      String name = readCurrent(storage, currentFile);
+      oldManifest = manifestNumberOf(name, currentFile);
+      Path manifestFile = directory.resolve(name);
+      if (!storage.exists(manifestFile)) {
+        throw new CorruptionException(
+            currentFile.toString(), 0, "CURRENT names " + name + ", which does not exist");
+      }
+      for (VersionEdit edit : ManifestLog.read(storage, manifestFile)) {
+        apply(levels, edit, manifestFile.toString());
+        if (edit.nextFileNumber() != null) {
+          nextFile = Math.max(nextFile, edit.nextFileNumber());
+        }
+        if (edit.logNumber() != null) {
+          logNumber = edit.logNumber();
+        }
+        if (edit.lastSequence() != null) {
+          lastSequence = edit.lastSequence();
+        }
+        if (edit.writerEpoch() != null) {
+          epoch = edit.writerEpoch();
+        }
+        if (edit.compactionStrategy() != null) {
+          strategy = edit.compactionStrategy();
+        }
+      }
+      for (List<FileMeta> level : levels) {
+        for (FileMeta f : level) {
+          nextFile = Math.max(nextFile, f.fileId() + 1);
+        }
+      }
+      nextFile = Math.max(nextFile, oldManifest + 1);
+    }
+    sortLevels(levels);
+    Version version = new Version(levels, releaser);
+    long manifestNumber = nextFile++;
+    VersionEdit snapshot =
+        snapshotEdit(version, nextFile, logNumber, lastSequence, epoch, strategy);
+    ManifestLog log = writeManifest(storage, directory, manifestNumber, snapshot);
+    if (oldManifest >= 0 && oldManifest != manifestNumber) {
+      storage.delete(directory.resolve(manifestName(oldManifest)));
+      storage.syncDirectory(directory);
+    }
+    return new VersionSet(
+        storage,
+        directory,
+        releaser,
+        version,
+        nextFile,
+        logNumber,
+        lastSequence,
+        epoch,
+        strategy,
+        log,
+        manifestNumber);
+  }
+
+  /** The current version, unreferenced: call {@link Version#ref()} to keep it. */
+  public synchronized Version current() {
+    return current;
+  }
+
+  /**
+   * The current version with a reference taken atomically; the caller must {@link Version#unref()}.
+   */
+  public synchronized Version acquireCurrent() {
+    current.ref();
+    return current;
+  }
+
+  /** A new, never used file number. */
+  public long newFileNumber() {
+    return nextFileNumber.getAndIncrement();
+  }
+
+  /** WAL segments below this id hold only flushed data. */
+  public synchronized long logNumber() {
+    return logNumber;
+  }
+
+  /** Every write up to this sequence is in SSTables. */
+  public synchronized long lastSequence() {
+    return lastSequence;
+  }
+
+  public synchronized long writerEpoch() {
+    return writerEpoch;
+  }
+
+  /** The compaction strategy recorded last, or null for a new Db. */
+  public synchronized @Nullable String compactionStrategy() {
+    return compactionStrategy;
+  }
+
+  /** The manifest file in use. */
+  public synchronized String manifestFileName() {
+    return manifestName(manifestNumber);
+  }
+
+  /**
+   * Records {@code edit} durably in the manifest, then makes it the current version.
+   *
+   * @return the new current version (unreferenced)
+   * @throws IOException when the manifest cannot be written; the current version is unchanged
+   */
+  public synchronized Version logAndApply(VersionEdit edit) throws IOException {
+    List<List<FileMeta>> levels = new ArrayList<>();
+    for (int l = 0; l < current.numLevels(); l++) {
+      levels.add(new ArrayList<>(current.level(l)));
+    }
+    apply(levels, edit, "edit");
+    sortLevels(levels);
+    checkSortedLevelsDisjoint(levels, edit);
+    edit.nextFileNumber(nextFileNumber.get());
+    if (manifest.size() > MANIFEST_ROLL_BYTES) {
+      rollManifest();
+    }
+    manifest.append(edit);
+    Version next = new Version(levels, releaser);
+    next.ref();
+    Version previous = current;
+    current = next;
+    if (edit.logNumber() != null) {
+      logNumber = edit.logNumber();
+    }
+    if (edit.lastSequence() != null) {
+      lastSequence = edit.lastSequence();
+    }
+    if (edit.writerEpoch() != null) {
+      writerEpoch = edit.writerEpoch();
+    }
+    if (edit.compactionStrategy() != null) {
+      compactionStrategy = edit.compactionStrategy();
+    }
+    previous.unref();
+    return next;
+  }
+
+  /** Numbers of the files the current version lists. */
+  public synchronized Set<Long> liveFileNumbers() {
+    Set<Long> live = new HashSet<>();
+    for (FileMeta f : current.allFiles()) {
+      live.add(f.fileId());
+    }
+    return live;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    manifest.close();
+    current.unref();
+  }
+
+  private void rollManifest() throws IOException {
+    long number = newFileNumber();
+    VersionEdit snapshot =
+        snapshotEdit(
+            current,
+            nextFileNumber.get(),
+            logNumber,
+            lastSequence,
+            writerEpoch,
+            compactionStrategy);
+    ManifestLog next = writeManifest(storage, directory, number, snapshot);
+    long old = manifestNumber;
+    manifest.close();
+    manifest = next;
+    manifestNumber = number;
+    storage.delete(directory.resolve(manifestName(old)));
+    storage.syncDirectory(directory);
+    LOG.info("rolled the manifest to {}", manifestName(number));
+  }
+
+  private static ManifestLog writeManifest(
+      Storage storage, Path directory, long number, VersionEdit snapshot) throws IOException {
+    Path file = directory.resolve(manifestName(number));
+    ManifestLog log = ManifestLog.create(storage, file);
+    try {
+      log.append(snapshot);
+      Path tmp = directory.resolve(CURRENT + ".tmp");
+      storage.delete(tmp);
+      try (SequentialOutput out = storage.create(tmp)) {
+        out.write((manifestName(number) + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.sync();
+      }
+      storage.syncDirectory(directory);
+      storage.rename(tmp, directory.resolve(CURRENT));
+      storage.syncDirectory(directory);
+      return log;
+    } catch (IOException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
+  }
+
+  private static VersionEdit snapshotEdit(
+      Version version,
+      long nextFile,
+      long logNumber,
+      long lastSequence,
+      long epoch,
+      @Nullable String strategy) {
+    VersionEdit edit =
+        new VersionEdit()
+            .nextFileNumber(nextFile)
+            .logNumber(logNumber)
+            .lastSequence(lastSequence)
+            .writerEpoch(epoch);
+    if (strategy != null) {
+      edit.compactionStrategy(strategy);
+    }
+    for (int l = 0; l < version.numLevels(); l++) {
+      for (FileMeta f : version.level(l)) {
+        edit.addFile(l, f);
+      }
+    }
+    return edit;
+  }
+
+  private static void apply(List<List<FileMeta>> levels, VersionEdit edit, String source) {
+    for (VersionEdit.DeletedFile d : edit.deletedFiles()) {
+      if (d.level() >= levels.size()
+          || !levels.get(d.level()).removeIf(f -> f.fileId() == d.fileId())) {
+        throw new CorruptionException(
+            source,
+            -1,
+            "edit deletes file " + d.fileId() + " from level " + d.level() + " where it is not");
+      }
+    }
+    for (VersionEdit.NewFile n : edit.addedFiles()) {
+      if (n.level() >= levels.size()) {
+        throw new IllegalArgumentException(
+            "the Db has files in level "
+                + n.level()
+                + " but was opened with numLevels="
+                + levels.size()
+                + "; open it with numLevels >= "
+                + (n.level() + 1));
+      }
+      levels.get(n.level()).add(n.file());
+    }
+  }
+
+  private static void sortLevels(List<List<FileMeta>> levels) {
+    levels.get(0).sort(Version.NEWEST_FIRST);
+    for (int l = 1; l < levels.size(); l++) {
+      levels.get(l).sort(Version.BY_SMALLEST_KEY);
+    }
+  }
+
+  private static void checkSortedLevelsDisjoint(List<List<FileMeta>> levels, VersionEdit edit) {
+    for (int l = 1; l < levels.size(); l++) {
+      List<FileMeta> files = levels.get(l);
+      for (int i = 1; i < files.size(); i++) {
+        if (KeyOrder.compareKeys(files.get(i - 1).largestKey(), files.get(i).smallestKey()) >= 0) {
+          throw new IllegalStateException(
+              "edit "
+                  + edit
+                  + " would make level "
+                  + l
+                  + " overlap: "
+                  + files.get(i - 1)
+                  + " and "
+                  + files.get(i));
+        }
+      }
+    }
+  }
+
+  private static String readCurrent(Storage storage, Path currentFile) throws IOException {
+    try (RandomAccessInput in = storage.openInput(currentFile)) {
+      if (in.length() == 0 || in.length() > 256) {
+        throw new CorruptionException(
+            currentFile.toString(), 0, "CURRENT has an invalid length " + in.length());
+      }
+      byte[] bytes = new byte[(int) in.length()];
+      in.readFully(0, bytes, 0, bytes.length);
+      String text = new String(bytes, StandardCharsets.US_ASCII);
+      if (!text.endsWith("\n")) {
+        throw new CorruptionException(currentFile.toString(), 0, "CURRENT is truncated");
+      }
+      return text.substring(0, text.length() - 1);
+    }
+  }
+
+  private static long manifestNumberOf(String name, Path currentFile) {
+    if (!name.startsWith(MANIFEST_PREFIX)) {
+      throw new CorruptionException(
+          currentFile.toString(), 0, "CURRENT names '" + name + "', not a manifest");
+    }
+    try {
+      return Long.parseLong(name.substring(MANIFEST_PREFIX.length()));
+    } catch (NumberFormatException e) {
+      throw new CorruptionException(
+          currentFile.toString(), 0, "CURRENT names '" + name + "', not a manifest", e);
+    }
+  }
+
+  /** The manifest file name for a number. */
+  public static String manifestName(long number) {
+    return String.format("%s%020d", MANIFEST_PREFIX, number);
+  }
+
+  /** Whether {@code fileName} is a manifest or the CURRENT pointer (or its temp file). */
+  public static boolean isMetadataFile(String fileName) {
+    return fileName.startsWith(MANIFEST_PREFIX) || fileName.startsWith(CURRENT);
+  }
+}
