@@ -7,7 +7,7 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 module dev.shale.lsm.assembly {
   requires transitive dev.shale.lsm.api;
-  requires dev.shale.lsm.engine;
+  requires transitive dev.shale.lsm.engine; // ShaleTools returns DbInspector records
   requires dagger;
   requires jakarta.inject;
   requires static java.compiler; // Dagger's generated code carries @Generated

@@ -80,6 +80,67 @@ public final class VersionSet implements AutoCloseable {
    */
   public static VersionSet open(
       Storage storage, Path directory, int numLevels, FileReleaser releaser) throws IOException {
+    Recovered r = recover(storage, directory, numLevels);
+    Version version = new Version(r.levels(), releaser);
+    long nextFile = r.nextFileNumber();
+    long manifestNumber = nextFile++;
+    VersionEdit snapshot =
+        snapshotEdit(
+            version,
+            nextFile,
+            r.logNumber(),
+            r.lastSequence(),
+            r.writerEpoch(),
+            r.compactionStrategy());
+    ManifestLog log = writeManifest(storage, directory, manifestNumber, snapshot);
+    if (r.manifestNumber() >= 0 && r.manifestNumber() != manifestNumber) {
+      storage.delete(directory.resolve(manifestName(r.manifestNumber())));
+      storage.syncDirectory(directory);
+    }
+    return new VersionSet(
+        storage,
+        directory,
+        releaser,
+        version,
+        nextFile,
+        r.logNumber(),
+        r.lastSequence(),
+        r.writerEpoch(),
+        r.compactionStrategy(),
+        log,
+        manifestNumber);
+  }
+
+  /**
+   * The state recorded in a Db's manifest, read without changing anything.
+   *
+   * @param manifestNumber the manifest's number, or -1 for a directory without a Db
+   * @param nextFileNumber the next unused file number
+   * @param logNumber WAL segments below it hold only flushed data
+   * @param lastSequence every write up to it is in SSTables
+   * @param writerEpoch the last claimed writer epoch
+   * @param compactionStrategy the strategy recorded last, or null
+   * @param levels files per level, in each level's order
+   * @param edits the edits replayed, oldest first
+   */
+  public record Recovered(
+      long manifestNumber,
+      long nextFileNumber,
+      long logNumber,
+      long lastSequence,
+      long writerEpoch,
+      @Nullable String compactionStrategy,
+      List<List<FileMeta>> levels,
+      List<VersionEdit> edits) {}
+
+  /**
+   * Reads the manifest that CURRENT names and replays its edits, read-only.
+   *
+   * @throws CorruptionException when CURRENT or the manifest is damaged
+   * @throws IllegalArgumentException when the manifest has files deeper than {@code numLevels}
+   */
+  public static Recovered recover(Storage storage, Path directory, int numLevels)
+      throws IOException {
     List<List<FileMeta>> levels = new ArrayList<>();
     for (int i = 0; i < numLevels; i++) {
       levels.add(new ArrayList<>());
@@ -89,17 +150,19 @@ public final class VersionSet implements AutoCloseable {
     long lastSequence = 0;
     long epoch = 0;
     String strategy = null;
-    long oldManifest = -1;
+    long manifestNumber = -1;
+    List<VersionEdit> edits = List.of();
     if (exists(storage, directory)) {
       Path currentFile = directory.resolve(CURRENT);
       String name = readCurrent(storage, currentFile);
-      oldManifest = manifestNumberOf(name, currentFile);
+      manifestNumber = manifestNumberOf(name, currentFile);
       Path manifestFile = directory.resolve(name);
       if (!storage.exists(manifestFile)) {
         throw new CorruptionException(
             currentFile.toString(), 0, "CURRENT names " + name + ", which does not exist");
       }
-      for (VersionEdit edit : ManifestLog.read(storage, manifestFile)) {
+      edits = ManifestLog.read(storage, manifestFile);
+      for (VersionEdit edit : edits) {
         apply(levels, edit, manifestFile.toString());
         if (edit.nextFileNumber() != null) {
           nextFile = Math.max(nextFile, edit.nextFileNumber());
@@ -122,30 +185,11 @@ public final class VersionSet implements AutoCloseable {
           nextFile = Math.max(nextFile, f.fileId() + 1);
         }
       }
-      nextFile = Math.max(nextFile, oldManifest + 1);
+      nextFile = Math.max(nextFile, manifestNumber + 1);
     }
     sortLevels(levels);
-    Version version = new Version(levels, releaser);
-    long manifestNumber = nextFile++;
-    VersionEdit snapshot =
-        snapshotEdit(version, nextFile, logNumber, lastSequence, epoch, strategy);
-    ManifestLog log = writeManifest(storage, directory, manifestNumber, snapshot);
-    if (oldManifest >= 0 && oldManifest != manifestNumber) {
-      storage.delete(directory.resolve(manifestName(oldManifest)));
-      storage.syncDirectory(directory);
-    }
-    return new VersionSet(
-        storage,
-        directory,
-        releaser,
-        version,
-        nextFile,
-        logNumber,
-        lastSequence,
-        epoch,
-        strategy,
-        log,
-        manifestNumber);
+    return new Recovered(
+        manifestNumber, nextFile, logNumber, lastSequence, epoch, strategy, levels, edits);
   }
 
   /** The current version, unreferenced: call {@link Version#ref()} to keep it. */
