@@ -48,10 +48,16 @@ class CrashTest {
       Set<Long> acked = runAndKill(next, memtable, strategy, 200 + random.nextInt(1200));
       everAcknowledged.addAll(acked);
       Set<Long> applied;
-      try (Db db = Shale.builder(dir).memtable(memtable).compaction(strategy).options(CrashWorkload.options()).open()) {
+      try (Db db =
+          Shale.builder(dir)
+              .memtable(memtable)
+              .compaction(strategy)
+              .options(CrashWorkload.options())
+              .open()) {
         applied = CrashWorkload.check(db, everAcknowledged);
       } catch (AssertionError e) {
-        throw new AssertionError("cycle " + cycle + " (" + memtable + ", " + strategy + "): " + e.getMessage(), e);
+        throw new AssertionError(
+            "cycle " + cycle + " (" + memtable + ", " + strategy + "): " + e.getMessage(), e);
       }
       assertNoLeftoverTables();
       for (long b : applied) {
@@ -59,12 +65,16 @@ class CrashTest {
         next[t] = Math.max(next[t], b + CrashWorkload.THREADS);
       }
     }
-    assertTrue(everAcknowledged.size() > cycles, "the writer acknowledged too little to test anything");
+    assertTrue(
+        everAcknowledged.size() > cycles, "the writer acknowledged too little to test anything");
   }
 
   private Set<Long> runAndKill(long[] next, String memtable, String strategy, long millisAfterReady)
       throws IOException, InterruptedException {
-    String starts = Stream.of(next[0], next[1], next[2], next[3]).map(String::valueOf).collect(Collectors.joining(","));
+    String starts =
+        Stream.of(next[0], next[1], next[2], next[3])
+            .map(String::valueOf)
+            .collect(Collectors.joining(","));
     String java = ProcessHandle.current().info().command().orElse("java");
     Process child =
         new ProcessBuilder(
@@ -85,7 +95,8 @@ class CrashTest {
         new Thread(
             () -> {
               try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                   if (line.equals("READY")) {

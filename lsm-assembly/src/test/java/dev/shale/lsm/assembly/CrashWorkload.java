@@ -14,9 +14,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The crash test's workload and its invariants. Writer thread {@code t} commits batches {@code t,
- * t + T, t + 2T, ...}; batch {@code b} puts a marker key {@code m<b>} and {@code count(b)} data
- * keys, and deletes the data keys of batch {@code b - 5T}. After any crash:
+ * The crash test's workload and its invariants. Writer thread {@code t} commits batches {@code t, t
+ * + T, t + 2T, ...}; batch {@code b} puts a marker key {@code m<b>} and {@code count(b)} data keys,
+ * and deletes the data keys of batch {@code b - 5T}. After any crash:
  *
  * <ul>
  *   <li>every acknowledged batch is present (its marker is);
@@ -105,7 +105,8 @@ final class CrashWorkload {
       }
       for (long later : applied) {
         if (later % THREADS == t && later > b) {
-          throw new AssertionError("batch " + later + " is present but earlier batch " + b + " is not");
+          throw new AssertionError(
+              "batch " + later + " is present but earlier batch " + b + " is not");
         }
       }
     }
@@ -116,12 +117,19 @@ final class CrashWorkload {
       int expected = deletedLater ? 0 : count(b);
       if (seen != expected) {
         throw new AssertionError(
-            "batch " + b + " has " + seen + " of its data keys, expected " + expected + " (partial batch)");
+            "batch "
+                + b
+                + " has "
+                + seen
+                + " of its data keys, expected "
+                + expected
+                + " (partial batch)");
       }
       dataBatches.remove(b);
     }
     if (!dataBatches.isEmpty()) {
-      throw new AssertionError("data of batches that were never applied: " + List.copyOf(dataBatches));
+      throw new AssertionError(
+          "data of batches that were never applied: " + List.copyOf(dataBatches));
     }
     return applied;
   }

@@ -20,7 +20,12 @@ public final class CrashWriter {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     String[] starts = args[1].split(",");
-    Db db = Shale.builder(dir).memtable(args[2]).compaction(args[3]).options(CrashWorkload.options()).open();
+    Db db =
+        Shale.builder(dir)
+            .memtable(args[2])
+            .compaction(args[3])
+            .options(CrashWorkload.options())
+            .open();
     PrintStream out = System.out;
     synchronized (out) {
       out.println("READY");

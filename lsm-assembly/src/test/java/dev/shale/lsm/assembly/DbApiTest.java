@@ -59,7 +59,9 @@ class DbApiTest {
       WriteBatch mixed = new WriteBatch().put(b("ok"), b("1")).put(new byte[17], b("2"));
       assertThrows(IllegalArgumentException.class, () -> db.write(mixed));
       assertThrows(IllegalArgumentException.class, () -> db.write(null));
-      assertThrows(IllegalArgumentException.class, () -> db.put(b("a"), b("2"), WriteOptions.of(Durability.REMOTE)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> db.put(b("a"), b("2"), WriteOptions.of(Durability.REMOTE)));
       assertArrayEquals(b("1"), db.get(b("a")));
       assertNull(db.get(b("ok")), "no part of a rejected batch is written");
       assertEquals(1, db.stats().writes().batches());
@@ -102,7 +104,9 @@ class DbApiTest {
       assertEquals(1, stats.open());
       assertEquals(s.sequence(), stats.oldestSequence());
       s.close();
-      assertThrows(IllegalArgumentException.class, () -> db.get(b("k"), ReadOptions.defaults().withSnapshot(s)));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> db.get(b("k"), ReadOptions.defaults().withSnapshot(s)));
       assertEquals(0, db.stats().snapshots().open());
     }
   }
@@ -129,7 +133,8 @@ class DbApiTest {
       db.put(b("a"), b("1"));
       db.put(b("c"), b("3"));
       try (Stream<KeyValue> scan = db.scan(ReadOptions.defaults().withLowerBound(b("b")))) {
-        assertEquals(List.of(new KeyValue(b("b"), b("2")), new KeyValue(b("c"), b("3"))), scan.toList());
+        assertEquals(
+            List.of(new KeyValue(b("b"), b("2")), new KeyValue(b("c"), b("3"))), scan.toList());
       }
     }
   }
@@ -137,7 +142,8 @@ class DbApiTest {
   @Test
   void anUnknownPartNameListsTheInstalledOnes() {
     UnknownProviderException e =
-        assertThrows(UnknownProviderException.class, () -> Shale.builder(dir).memtable("nope").open());
+        assertThrows(
+            UnknownProviderException.class, () -> Shale.builder(dir).memtable("nope").open());
     assertTrue(e.getMessage().contains("skiplist"), e.getMessage());
     assertTrue(e.getMessage().contains("vector"), e.getMessage());
   }

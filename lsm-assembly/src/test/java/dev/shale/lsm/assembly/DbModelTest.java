@@ -76,11 +76,24 @@ class DbModelTest {
                     .withAction(3, new DeleteAction())
                     .withAction(3, new BatchAction())
                     .withAction(2, new ScanAction())
-                    .withAction(1, Action.just("snapshot", Transformer.mutate("snapshot", Model::takeSnapshot)))
-                    .withAction(1, Action.just("release snapshot", Transformer.mutate("release", Model::releaseSnapshot)))
-                    .withAction(1, Action.just("flush", Transformer.mutate("flush", m -> m.db.flush())))
-                    .withAction(1, Action.just("compact", Transformer.mutate("compact", m -> m.db.compactRange(null, null))))
-                    .withAction(1, Action.just("reopen", Transformer.mutate("reopen", Model::reopen)))
+                    .withAction(
+                        1,
+                        Action.just(
+                            "snapshot", Transformer.mutate("snapshot", Model::takeSnapshot)))
+                    .withAction(
+                        1,
+                        Action.just(
+                            "release snapshot",
+                            Transformer.mutate("release", Model::releaseSnapshot)))
+                    .withAction(
+                        1, Action.just("flush", Transformer.mutate("flush", m -> m.db.flush())))
+                    .withAction(
+                        1,
+                        Action.just(
+                            "compact",
+                            Transformer.mutate("compact", m -> m.db.compactRange(null, null))))
+                    .withAction(
+                        1, Action.just("reopen", Transformer.mutate("reopen", Model::reopen)))
                     .withMaxTransformations(80));
   }
 
@@ -129,7 +142,8 @@ class DbModelTest {
 
     @Override
     public Arbitrary<Transformer<Model>> transformer() {
-      Arbitrary<Op> op = Combinators.combine(Arbitraries.of(true, true, false), keys(), values()).as(Op::new);
+      Arbitrary<Op> op =
+          Combinators.combine(Arbitraries.of(true, true, false), keys(), values()).as(Op::new);
       return op.list()
           .ofMinSize(1)
           .ofMaxSize(20)
@@ -156,7 +170,11 @@ class DbModelTest {
   static final class ScanAction implements Action.Independent<Model> {
     @Override
     public Arbitrary<Transformer<Model>> transformer() {
-      return Combinators.combine(keys(), keys(), Arbitraries.of("key1", "key2", "k", "zz"), Arbitraries.integers().between(0, 2))
+      return Combinators.combine(
+              keys(),
+              keys(),
+              Arbitraries.of("key1", "key2", "k", "zz"),
+              Arbitraries.integers().between(0, 2))
           .as(
               (a, b, prefix, mode) ->
                   Transformer.mutate(
@@ -164,8 +182,16 @@ class DbModelTest {
                       m -> {
                         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
                         switch (mode) {
-                          case 0 -> m.checkScan(ReadOptions.defaults().withLowerBound(a).withUpperBound(b), m.model, a, b, null);
-                          case 1 -> m.checkScan(ReadOptions.defaults().withPrefix(p), m.model, null, null, p);
+                          case 0 ->
+                              m.checkScan(
+                                  ReadOptions.defaults().withLowerBound(a).withUpperBound(b),
+                                  m.model,
+                                  a,
+                                  b,
+                                  null);
+                          case 1 ->
+                              m.checkScan(
+                                  ReadOptions.defaults().withPrefix(p), m.model, null, null, p);
                           default -> m.checkSeek(a);
                         }
                       }));
@@ -236,7 +262,12 @@ class DbModelTest {
     void checkEverything() {
       checkScan(ReadOptions.defaults(), model, null, null, null);
       for (int s = 0; s < snapshots.size(); s++) {
-        checkScan(ReadOptions.defaults().withSnapshot(snapshots.get(s)), snapshotModels.get(s), null, null, null);
+        checkScan(
+            ReadOptions.defaults().withSnapshot(snapshots.get(s)),
+            snapshotModels.get(s),
+            null,
+            null,
+            null);
       }
       reopen();
       checkScan(ReadOptions.defaults(), model, null, null, null);
@@ -277,7 +308,8 @@ class DbModelTest {
         if (expected == null) {
           assertEquals(false, it.isValid());
         } else {
-          assertEquals(render(expected.getKey(), expected.getValue()), render(it.key(), it.value()));
+          assertEquals(
+              render(expected.getKey(), expected.getValue()), render(it.key(), it.value()));
         }
       }
     }
