@@ -14,7 +14,7 @@ import java.util.Set;
  * large byte arrays (RocksDB's InlineSkipList). Many threads may add at once while others read;
  * point reads and seeks cost O(log n) at any time.
  *
- * <p>About 23 bytes of overhead per entry beyond key and value, all counted by {@link
+ * <p>About 26 bytes of overhead per entry beyond key and value, all counted by {@link
  * Memtable#approximateBytes()}. A memtable holds at most 8 GiB. Stateless and thread-safe.
  */
 public final class SkipListMemtableProvider implements MemtableProvider {

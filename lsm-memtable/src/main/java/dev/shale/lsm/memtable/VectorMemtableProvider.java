@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The bulk-load memtable, named {@code "vector"} (RocksDB's VectorRep): adds append in O(1) to a
- * growing array with about 23 bytes of overhead per entry, and sorting waits until someone reads or
+ * growing array with 20 to 24 bytes of overhead per entry, and sorting waits until someone reads or
  * the memtable is frozen. Pick it on purpose for loads that write much and read little while
  * writing: reads of a memtable still being written are correct but slower (sorted runs plus an
  * unsorted tail), and adds are never concurrent (the engine serializes them).

@@ -66,7 +66,8 @@ public final class Arena {
 
   private int nextSlot = 0; // guarded by growLock
 
-  private final LongAdder reserved = new LongAdder();
+  /** Bytes of every chunk allocated, headers included. */
+  private final LongAdder held = new LongAdder();
 
   /**
    * An empty arena of {@code byte[]} chunks sized for about {@code expectedBytes} of data (0 when
@@ -130,7 +131,6 @@ public final class Arena {
       int offset = (int) p & (chunkSize - 1);
       if (offset != 0 && offset + bytes <= chunkSize) {
         if (cursor.compareAndSet(p, p + bytes)) {
-          reserved.add(bytes);
           return (int) (p >>> UNIT_SHIFT);
         }
       } else {
@@ -154,13 +154,9 @@ public final class Arena {
       long start = (long) slot << chunkShift;
       // Address 0 is "none": the very first chunk gives up its first unit.
       long first = slot == 0 ? UNIT : 0;
-      long wasted;
-      do {
-        p = cursor.get();
-        offset = (int) p & (chunkSize - 1);
-        wasted = offset == 0 ? 0 : chunkSize - offset;
-      } while (!cursor.compareAndSet(p, start + first + bytes));
-      reserved.add(wasted + first + bytes);
+      // A fast-path CAS that raced in just before keeps its block in the old chunk; later ones
+      // fail, see the new chunk and retry.
+      cursor.set(start + first + bytes);
       return (int) ((start + first) >>> UNIT_SHIFT);
     }
   }
@@ -169,7 +165,6 @@ public final class Arena {
     synchronized (growLock) {
       int slots = (int) (((long) bytes + chunkSize - 1) >>> chunkShift);
       int slot = claimSlots(slots, newChunk(bytes), false);
-      reserved.add(bytes);
       // Slot 0 is always a regular chunk's (see claimSlots), so this address is never 0.
       return slot << slotShift;
     }
@@ -197,18 +192,18 @@ public final class Arena {
       table = bigger;
     }
     table[slot] = chunk;
+    held.add(ints ? 16L + 4L * ((int[]) chunk).length : 16L + ((byte[]) chunk).length);
     chunks = table; // volatile write publishes the slot (and a grown table) before the address
     nextSlot = slot + slots;
     return slot;
   }
 
   /**
-   * Bytes held: every block handed out (with its alignment padding), the unusable tails of full
-   * chunks and the chunk table. The unused rest of the current chunk (at most one chunk) is not
-   * counted, so the figure grows smoothly with each block.
+   * Bytes held: every chunk allocated (the unused rest of the current one included) and the chunk
+   * table. Grows a chunk at a time, by at most a sixteenth of the expected size.
    */
   public long approximateBytes() {
-    return reserved.sum() + 16L + 4L * chunks.length;
+    return held.sum() + 16L + 4L * chunks.length;
   }
 
   /** The chunk holding the block at {@code address} of a {@code byte[]} arena. */

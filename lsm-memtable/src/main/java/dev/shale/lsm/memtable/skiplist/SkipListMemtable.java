@@ -22,10 +22,11 @@ import org.jspecify.annotations.Nullable;
  * A search touches one cache line per node it passes: the next pointer and the key it compares sit
  * side by side.
  *
- * <p>Per entry beyond key and value: a 20-byte header, 4 bytes per tower level (1.33 levels on
- * average with a branching factor of 4) and up to 3 bytes of padding each for key and value; about
- * 28 bytes, against about 56 for a {@code ConcurrentSkipListMap} over one {@code byte[]} per entry.
- * The garbage collector sees a few hundred chunks instead of three objects per entry.
+ * <p>Per entry beyond key and value: a 20-byte header (the 8-byte trailer included), 4 bytes per
+ * tower level (1.33 levels on average with a branching factor of 4) and up to 3 bytes of padding
+ * each for key and value. Measured with 16-byte keys and 100-byte values: 25.4 bytes, against 64
+ * for a {@code ConcurrentSkipListSet} over one {@code byte[]} per entry. The garbage collector sees
+ * a few hundred chunks instead of three objects per entry.
  *
  * <p>Thread-safe: {@link #add} may run in many threads at once, concurrently with reads.
  */

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * a stable view while adds go on. {@link #freeze()} merges everything into one run and drops the
  * append-order array.
  *
- * <p>Per entry: the 16-byte entry header and up to 3 bytes of padding in the arena, plus 4 bytes in
- * the append-order array (until frozen) and 4 in the runs.
+ * <p>Per entry beyond key and value: the 16-byte entry header (the 8-byte trailer included) and up
+ * to 3 bytes of padding in the arena, plus 4 bytes in the append-order array (until frozen) and 4
+ * in the runs (once read or frozen): 20 to 24 bytes.
  *
  * <p>Thread-safety: one writer at a time (the engine serializes adds, with a happens-before edge
  * between successive writers), concurrently with any number of readers. Readers that need to extend
