@@ -185,7 +185,7 @@ final class DataBlock implements CacheableBlock {
     int unshared = (int) (v >>> 32);
     v = varint(data, (int) v); // skip the value length
     int q = (int) v;
-    int c = Arrays.compareUnsigned(data, q, q + unshared, key, 0, key.length);
+    int c = ByteRanges.compare(data, q, unshared, key, 0, key.length);
     if (c != 0) {
       return c < 0;
     }
@@ -215,7 +215,7 @@ final class DataBlock implements CacheableBlock {
       int match;
       int cmp;
       if (shared <= previousMatch) {
-        int m = Arrays.mismatch(d, keyStart, keyStart + unshared, key, shared, key.length);
+        int m = ByteRanges.mismatch(d, keyStart, unshared, key, shared, key.length - shared);
         if (m < 0) {
           match = key.length;
           cmp = 0;

@@ -210,9 +210,10 @@ final class IndexBlock {
       int mid = (lo + hi) >>> 1;
       int c = Long.compareUnsigned(p[mid], keyPrefix);
       if (c == 0) {
+        int from = keyStarts[mid] + common;
         c =
-            Arrays.compareUnsigned(
-                k, keyStarts[mid] + common, keyStarts[mid + 1], key, common, key.length);
+            ByteRanges.compare(
+                k, from, keyStarts[mid + 1] - from, key, common, key.length - common);
         if (c == 0) {
           c = Long.compareUnsigned(seekTrailer, trailers[mid]);
         }

@@ -24,7 +24,17 @@ import org.junit.jupiter.api.Test;
  * -Dshale.sstable.getCost=true} and prints ns/op.
  */
 class GetCostProbe {
-  private static final int ENTRIES = 500_000;
+  /** Table sizes: one far beyond the CPU caches, one that mostly fits (about 1.3 MB of blocks). */
+  private static final int[] SIZES = {500_000, 10_000};
+
+  /**
+   * Process CPU time, not wall time: the build machine is shared and often oversubscribed. (Thread
+   * CPU time would need java.management, which the module under test does not read.) Later rounds
+   * are the ones to trust, once the JIT compiler threads are idle.
+   */
+  private static long cpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+  }
 
   private static byte[] key(int i) {
     byte[] k = new byte[16];
@@ -42,15 +52,22 @@ class GetCostProbe {
   void printGetCost() throws IOException {
     assumeTrue(
         Boolean.getBoolean("shale.sstable.getCost"), "run with -Dshale.sstable.getCost=true");
-    byte[][] keys = new byte[ENTRIES][];
-    for (int i = 0; i < ENTRIES; i++) {
+    String only = System.getProperty("shale.sstable.getCost.entries");
+    for (int entries : only == null ? SIZES : new int[] {Integer.parseInt(only)}) {
+      measure(entries);
+    }
+  }
+
+  private static void measure(int entries) throws IOException {
+    byte[][] keys = new byte[entries][];
+    for (int i = 0; i < entries; i++) {
       keys[i] = key(i);
     }
     java.util.Arrays.sort(keys, java.util.Arrays::compareUnsigned);
     ByteArrayTableOutput out = new ByteArrayTableOutput("probe.sst");
     byte[] value = new byte[100];
     try (SSTableWriter w = new BlockTableFormat().newWriter(out, TableWriterOptions.defaults())) {
-      for (int i = 0; i < ENTRIES; i++) {
+      for (int i = 0; i < entries; i++) {
         w.add(keys[i], i + 1, EntryKind.PUT, value);
       }
       w.finish();
@@ -65,23 +82,24 @@ class GetCostProbe {
       long sink = 0;
       for (int round = 0; round < 5; round++) {
         int n = 2_000_000;
-        long start = System.nanoTime();
+        long start = cpuNanos();
         for (int i = 0; i < n; i++) {
-          LookupResult res = r.get(keys[random.nextInt(ENTRIES)], Sequences.MAX_SEQUENCE);
+          LookupResult res = r.get(keys[random.nextInt(entries)], Sequences.MAX_SEQUENCE);
           sink += res == null ? 0 : res.sequence();
         }
-        long present = System.nanoTime() - start;
+        long present = cpuNanos() - start;
         byte[] absent = key(0).clone();
-        start = System.nanoTime();
+        start = cpuNanos();
         for (int i = 0; i < n; i++) {
           absent[0] = (byte) ('g' + (i & 7));
           absent[15] = (byte) i;
           sink += r.get(absent, Sequences.MAX_SEQUENCE) == null ? 1 : 0;
         }
-        long missing = System.nanoTime() - start;
+        long missing = cpuNanos() - start;
         System.out.printf(
-            "round %d: get of a present key %.0f ns/op, of an absent key %.0f ns/op (%s)%n",
-            round, (double) present / n, (double) missing / n, cache.stats());
+            "%d entries, round %d: get of a present key %.0f CPU ns/op, of an absent key %.0f CPU ns/op"
+                + " (%s)%n",
+            entries, round, (double) present / n, (double) missing / n, cache.stats());
       }
       assertNotNull(Long.valueOf(sink));
     }
