@@ -53,11 +53,12 @@ import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
  * <h2>Bounds</h2>
  *
  * When every picked job completes before the next flush: at most {@code max(1,
- * level0CompactionTrigger - 1)} level-0 files; and, with dynamic sizing, space amplification (total
- * bytes over last-level bytes) at most {@code 1 + 1/(levelMultiplier - 1) + 0.25} once the last
- * level is large compared with {@code maxBytesForLevelBase} and a level-0 trigger's worth of
- * flushes (the 0.25 covers level 0 and the minimum target of the upper levels, which weigh on a
- * small tree). Without dynamic sizing it promises no space bound.
+ * level0CompactionTrigger - 1)} level-0 files, so at most that plus {@code numLevels - 1} sorted
+ * runs; and, with dynamic sizing, space amplification (total bytes over last-level bytes) at most
+ * {@code 1 + 1/(levelMultiplier - 1) + 0.25} once the last level is large compared with {@code
+ * maxBytesForLevelBase} and a level-0 trigger's worth of flushes (the 0.25 covers level 0 and the
+ * minimum target of the upper levels, which weigh on a small tree). Without dynamic sizing it
+ * promises no space bound.
  *
  * <h2>Not done</h2>
  *

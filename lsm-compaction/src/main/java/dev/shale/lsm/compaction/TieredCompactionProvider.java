@@ -28,10 +28,12 @@ import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
  * an input; level 0 when that run is a level-0 file; the last level when there is none. Rule 3 of
  * {@link dev.shale.lsm.spi.compaction.CompactionJob} adds one twist: a job that takes a level-0
  * file also takes every older level-0 file overlapping its key range (and the runs between), so a
- * merge of the newest files extends to the older overlapping ones. Whole levels are always taken,
- * jobs avoid busy runs and running jobs' output ranges, and outputs are split at {@code
- * targetFileBytes}, except level-0 output: a level-0 file is a sorted run of its own, so a merge
- * into level 0 asks for one file ({@code Long.MAX_VALUE} target).
+ * merge of the newest files extends to the older overlapping ones. RocksDB may merge the newest
+ * level-0 files alone into level 0; here such merges grow to the end of level 0, which costs write
+ * amplification when many runs live in level 0 (few levels, a high trigger). Whole levels are
+ * always taken, jobs avoid busy runs and running jobs' output ranges, and outputs are split at
+ * {@code targetFileBytes}, except level-0 output: a level-0 file is a sorted run of its own, so a
+ * merge into level 0 asks for one file ({@code Long.MAX_VALUE} target).
  *
  * <h2>Convergence from another shape</h2>
  *

@@ -95,8 +95,8 @@ public abstract class CompactionStrategyConformanceTest {
   private static List<CompactionOptions> simulationOptions() {
     return List.of(
         CompactionOptions.defaults(7),
-        new CompactionOptions(5, 2, 128 * MIB, 4, true, 32 * MIB, 100, 10),
-        new CompactionOptions(3, 8, 64 * MIB, 8, true, 16 * MIB, 150, 5));
+        new CompactionOptions(5, 3, 128 * MIB, 4, true, 32 * MIB, 100, 10),
+        new CompactionOptions(4, 8, 256 * MIB, 8, true, 32 * MIB, 150, 5));
   }
 
   // ------------------------------------------------------------------ properties on random trees
@@ -278,7 +278,7 @@ public abstract class CompactionStrategyConformanceTest {
 
   @Test
   public void overwriteStaysWithinBounds(TestReporter reporter) {
-    int loadFlushes = 80;
+    int loadFlushes = 140; // enough data for the space check with every option set
     int overwriteFlushes = 200;
     for (CompactionOptions options : simulationOptions()) {
       CompactionSimulator sim = simulator(options);
