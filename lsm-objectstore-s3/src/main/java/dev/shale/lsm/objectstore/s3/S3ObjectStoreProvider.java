@@ -75,6 +75,9 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
         .connectionTimeout(settings.connectTimeout())
         .socketTimeout(settings.socketTimeout())
         .connectionAcquisitionTimeout(settings.connectTimeout())
+        // "Expect: 100-continue" costs a round trip per PUT (and, on loopback, a delayed-ACK
+        // stall); objects here are small or sent in parts, so a rejected body wastes little.
+        .expectContinueEnabled(false)
         .build();
   }
 }
