@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -62,14 +63,18 @@ final class CompactCommand implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
               });
-      poller.scheduleWithFixedDelay(
-          () -> progress.show(progressText(opened.stats(), before, System.nanoTime() - started)),
-          0,
-          POLL_MILLIS,
-          TimeUnit.MILLISECONDS);
+      progress.show(progressText(before, before, 0));
+      ScheduledFuture<?> polling =
+          poller.scheduleWithFixedDelay(
+              () ->
+                  progress.show(progressText(opened.stats(), before, System.nanoTime() - started)),
+              POLL_MILLIS,
+              POLL_MILLIS,
+              TimeUnit.MILLISECONDS);
       try {
         opened.compactRange(first, last);
       } finally {
+        polling.cancel(false);
         poller.shutdownNow();
         poller.awaitTermination(10, TimeUnit.SECONDS);
       }

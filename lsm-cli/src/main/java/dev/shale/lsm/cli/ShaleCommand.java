@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%n",
     footer = {HelpTexts.ESCAPING, "", HelpTexts.EXIT_CODES})
 public final class ShaleCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @SuppressWarnings("NullAway.Init") // set by picocli before call()
+  @Spec
+  CommandSpec spec;
 
   private final InputStream stdin;
   private final boolean stderrIsTerminal;
@@ -54,7 +56,6 @@ public final class ShaleCommand implements Callable<Integer> {
   private ShaleCommand(InputStream stdin, boolean stderrIsTerminal) {
     this.stdin = stdin;
     this.stderrIsTerminal = stderrIsTerminal;
-    this.spec = CommandSpec.create(); // replaced by picocli
   }
 
   /** Runs the command line and exits with its exit code. */

@@ -43,6 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
     long started = System.nanoTime();
     DbInspector.VerifyResult result;
     try (ProgressLine progress = progressOption.open(spec)) {
+      progress.show(bar(0, total));
       result =
           tools.verify(
               directory,

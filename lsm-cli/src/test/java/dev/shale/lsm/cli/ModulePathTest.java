@@ -49,14 +49,34 @@ class ModulePathTest {
     return ChildProcess.run(dir, Map.of(), 2, command);
   }
 
-  /** This module's classes, then its runtime dependencies as Maven resolved them. */
+  /**
+   * This module's classes, then its runtime dependencies as Maven resolved them, with the Shale
+   * modules as their exploded {@code target/classes} directories (the launcher uses the jars).
+   */
   private static String modulePath() throws IOException {
     Path target = Path.of("target");
     Path classpathFile = target.resolve("runtime-classpath.txt");
     assertTrue(
         Files.exists(classpathFile),
         "run through Maven: the dependency plugin writes " + classpathFile.toAbsolutePath());
-    String runtime = Files.readString(classpathFile, StandardCharsets.UTF_8).strip();
-    return target.resolve("classes").toAbsolutePath() + File.pathSeparator + runtime;
+    List<String> path =
+        new ArrayList<>(List.of(target.resolve("classes").toAbsolutePath().toString()));
+    for (String entry :
+        Files.readString(classpathFile, StandardCharsets.UTF_8).strip().split(File.pathSeparator)) {
+      path.add(explodedModule(Path.of(entry)).toString());
+    }
+    return String.join(File.pathSeparator, path);
+  }
+
+  /** {@code lsm-x/target/classes} for {@code lsm-x/target/lsm-x-1.0.jar}, else the entry itself. */
+  private static Path explodedModule(Path entry) {
+    Path folder = entry.getParent();
+    if (folder != null && folder.endsWith("target")) {
+      Path classes = folder.resolve("classes");
+      if (Files.exists(classes.resolve("module-info.class"))) {
+        return classes;
+      }
+    }
+    return entry;
   }
 }
