@@ -66,9 +66,10 @@ final class LoadCommand implements Callable<Integer> {
             bytes.format(),
             (int) Math.min(maxLine, Integer.MAX_VALUE - 16));
     Loader loader = new Loader(options);
-    long started = System.nanoTime();
+    long started;
     try (Db opened = db.openOrCreate();
         ProgressLine progress = progressOption.open(spec)) {
+      started = System.nanoTime();
       try {
         while (lines.next()) {
           loader.add(opened, lines);
@@ -87,10 +88,10 @@ final class LoadCommand implements Callable<Integer> {
         .getOut()
         .println(
             "loaded "
-                + Units.count(loader.entries)
-                + " entries from "
-                + Units.count(lines.lineNumber())
-                + " lines ("
+                + Units.count(loader.entries, "entry", "entries")
+                + " from "
+                + Units.count(lines.lineNumber(), "line", "lines")
+                + " ("
                 + Units.bytes(lines.bytesConsumed())
                 + ") in "
                 + Units.duration(elapsed)

@@ -4,6 +4,7 @@ import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbIterator;
 import dev.shale.lsm.api.ReadOptions;
 import dev.shale.lsm.cli.text.ByteFormat;
+import dev.shale.lsm.cli.text.Units;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -87,7 +88,9 @@ final class ScanCommand implements Callable<Integer> {
     if (out.checkError()) {
       throw new UncheckedIOException(
           new IOException(
-              "cannot write to standard output (closed or full) after " + printed + " entries"));
+              "stopped after "
+                  + Units.count(printed, "entry", "entries")
+                  + ": standard output was closed (or failed)"));
     }
   }
 }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
 final class StatsCommand implements Callable<Integer> {
+  private static final String LEVEL_ROW = "%-6s %7s %11s %11s%n";
+
   @Spec CommandSpec spec;
   @Mixin DbOpenOptions db;
 
@@ -61,21 +63,24 @@ final class StatsCommand implements Callable<Integer> {
             + ")");
     row(out, "flushes", count(m.flushes()) + ", " + bytes(m.flushedBytes()) + " written");
     out.println();
-    out.println("level  files       bytes      target");
+    out.printf(Locale.ROOT, LEVEL_ROW, "level", "files", "bytes", "target");
     for (DbStats.Level level : stats.levels()) {
       out.printf(
           Locale.ROOT,
-          "L%-4d  %5s  %10s  %10s%n",
-          level.level(),
+          LEVEL_ROW,
+          "L" + level.level(),
           count(level.files()),
           bytes(level.bytes()),
           level.targetBytes() == 0 ? "-" : bytes(level.targetBytes()));
     }
     out.printf(
         Locale.ROOT,
-        "total  %5s  %10s%n%n",
+        LEVEL_ROW,
+        "total",
         count(stats.totalFiles()),
-        bytes(stats.totalFileBytes()));
+        bytes(stats.totalFileBytes()),
+        "");
+    out.println();
     row(
         out,
         "block cache",

@@ -57,8 +57,8 @@ final class VerifyCommand implements Callable<Integer> {
         .getOut()
         .println(
             "ok: "
-                + count(result.tables())
-                + " tables, "
+                + count(result.tables(), "table", "tables")
+                + ", "
                 + bytes(result.bytes())
                 + " verified in "
                 + Units.duration(System.nanoTime() - started));

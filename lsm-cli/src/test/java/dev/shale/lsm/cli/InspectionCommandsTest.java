@@ -49,7 +49,7 @@ class InspectionCommandsTest {
         List.of(
             "last sequence ",
             "memtables ",
-            "level  files",
+            "level    files       bytes      target\n",
             "L0 ",
             "total ",
             "block cache ",
@@ -67,7 +67,10 @@ class InspectionCommandsTest {
   void compactMergesEverythingIntoTheLastLevelAndKeepsTheData() {
     Cli.Result r = ok("compact", "--db", db(), "--progress");
     assertTrue(r.out().startsWith("compacted in "), r::toString);
-    assertTrue(r.out().contains(" before; "), r::toString);
+    assertTrue(
+        r.out()
+            .matches("compacted in .*: \\d+ files? \\(.*\\) before, 1 file \\(.*\\) after; .*\n"),
+        r::toString);
     assertTrue(r.stderr().startsWith("compacting: "), r::toString);
     Cli.Result manifest = ok("manifest", "dump", "--db", db());
     int last = DbOptions.defaults().numLevels() - 1;
@@ -88,7 +91,7 @@ class InspectionCommandsTest {
   @Test
   void verifyPassesAnIntactDbWithAProgressBar() {
     Cli.Result r = ok("verify", "--db", db(), "--progress");
-    assertTrue(r.out().matches("ok: [1-9][0-9]* tables, .* verified in .*\n"), r::toString);
+    assertTrue(r.out().matches("ok: [1-9][0-9]* tables?, .* verified in .*\n"), r::toString);
     assertTrue(r.stderr().startsWith("verifying ["), r::toString);
     assertTrue(r.stderr().contains("%  "), r::toString);
   }

@@ -44,6 +44,39 @@ class ScanLoadTest {
   }
 
   @Test
+  void scanStopsWhenStandardOutputFails() {
+    String[] entries = new String[2 * 10_000];
+    for (int i = 0; i < 10_000; i++) {
+      entries[2 * i] = String.format("k%05d", i);
+      entries[2 * i + 1] = "v";
+    }
+    write(dir, entries);
+    java.io.StringWriter err = new java.io.StringWriter();
+    java.io.OutputStream broken =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+          }
+        };
+    int code =
+        ShaleCommand.run(
+            new java.io.ByteArrayInputStream(new byte[0]),
+            new java.io.PrintWriter(broken),
+            new java.io.PrintWriter(err, true),
+            false,
+            false,
+            "scan",
+            "--db",
+            db());
+    assertEquals(ExitCode.FAILURE, code, err::toString);
+    assertTrue(
+        err.toString()
+            .startsWith("shale scan: stopped after 4,096 entries: standard output was closed"),
+        err::toString);
+  }
+
+  @Test
   void aNegativeLimitIsAUsageError() {
     write(dir, "a", "1");
     Cli.Result r = Cli.run("scan", "--db", dir.toString(), "--limit", "-1");

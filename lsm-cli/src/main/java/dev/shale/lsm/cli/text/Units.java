@@ -27,6 +27,11 @@ public final class Units {
     return String.format(Locale.ROOT, "%,d", count);
   }
 
+  /** {@code 1 entry}, {@code 1,234 entries}: a count with its noun, singular for one. */
+  public static String count(long count, String one, String many) {
+    return count(count) + " " + (count == 1 ? one : many);
+  }
+
   /** {@code 850 ms}, {@code 12.3 s}. */
   public static String duration(long nanos) {
     long millis = nanos / 1_000_000;
