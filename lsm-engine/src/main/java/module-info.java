@@ -11,4 +11,7 @@ module dev.shale.lsm.engine {
   requires org.slf4j;
 
   exports dev.shale.lsm.engine;
+  // The bucket layout (keys, manifest objects, the writer claim), for tools and their tests.
+  exports dev.shale.lsm.engine.remote to
+      dev.shale.lsm.assembly;
 }

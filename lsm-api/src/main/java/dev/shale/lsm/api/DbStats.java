@@ -13,6 +13,7 @@ import java.util.List;
  * @param blockCache the block cache
  * @param compactions background compaction work and amplification
  * @param snapshots open snapshots
+ * @param shipping log shipping to an object store ({@link Shipping#NONE} without one)
  */
 public record DbStats(
     long lastSequence,
@@ -21,7 +22,8 @@ public record DbStats(
     List<Level> levels,
     Cache blockCache,
     Compactions compactions,
-    Snapshots snapshots) {
+    Snapshots snapshots,
+    Shipping shipping) {
 
   public DbStats {
     levels = List.copyOf(levels);
@@ -134,4 +136,65 @@ public record DbStats(
    * @param oldestAgeMillis how long the oldest open snapshot has been open, or 0 when none
    */
   public record Snapshots(int open, long oldestSequence, long oldestAgeMillis) {}
+
+  /**
+   * Shipping of the write-ahead log, tables and manifests to an object store.
+   *
+   * @param enabled whether the Db ships at all
+   * @param writerEpoch this primary's writer epoch (the fencing token)
+   * @param appendedSequence the newest sequence handed to the shipper
+   * @param shippedSequence every sequence up to it is in the bucket
+   * @param lagMillis age of the oldest write not yet in the bucket (0 when none)
+   * @param walObjects WAL objects uploaded
+   * @param walBytes bytes of WAL objects uploaded
+   * @param manifests manifest objects written
+   * @param tables tables uploaded
+   * @param tableBytes bytes of tables uploaded
+   * @param deletedObjects obsolete objects garbage-collected
+   * @param putRequests PUT requests sent (all kinds of object)
+   * @param getRequests GET requests sent
+   * @param otherRequests HEAD, LIST and DELETE requests sent
+   * @param retries requests retried after a transient failure
+   * @param fenced why shipping stopped for good (fenced or failed), empty while it runs
+   */
+  public record Shipping(
+      boolean enabled,
+      long writerEpoch,
+      long appendedSequence,
+      long shippedSequence,
+      long lagMillis,
+      long walObjects,
+      long walBytes,
+      long manifests,
+      long tables,
+      long tableBytes,
+      long deletedObjects,
+      long putRequests,
+      long getRequests,
+      long otherRequests,
+      long retries,
+      String fenced) {
+
+    /** A Db without an object store. */
+    public static final Shipping NONE =
+        new Shipping(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "");
+
+    /** Sequences written but not yet in the bucket. */
+    public long lagSequences() {
+      return Math.max(0, appendedSequence - shippedSequence);
+    }
+
+    /** All requests sent. */
+    public long requests() {
+      return putRequests + getRequests + otherRequests;
+    }
+
+    /**
+     * Requests per million writes ({@code operations}: the Db's written operations), the figure
+     * that decides an S3 Express bill.
+     */
+    public double requestsPerMillionWrites(long operations) {
+      return operations == 0 ? 0 : requests() * 1e6 / operations;
+    }
+  }
 }

@@ -88,7 +88,7 @@ final class EngineModule {
   }
 
   @Provides
-  static Engine engine(Path directory, DbOptions options, EngineParts parts) {
-    return Engine.open(directory, options, parts);
+  static Engine engine(Path directory, DbOptions options, EngineParts parts, PartChoices choices) {
+    return Engine.open(directory, options, parts, choices.remote());
   }
 }

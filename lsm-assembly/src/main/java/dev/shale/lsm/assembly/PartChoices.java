@@ -1,11 +1,13 @@
 package dev.shale.lsm.assembly;
 
+import dev.shale.lsm.engine.RemoteConfig;
 import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.wal.WalProvider;
+import org.jspecify.annotations.Nullable;
 
 /** The parts chosen for one Db, as the component's input. */
 record PartChoices(
@@ -14,4 +16,5 @@ record PartChoices(
     PartChoice<MemtableProvider> memtable,
     PartChoice<SSTableFormat> tableFormat,
     PartChoice<BlockCacheProvider> blockCache,
-    PartChoice<CompactionStrategyProvider> compaction) {}
+    PartChoice<CompactionStrategyProvider> compaction,
+    @Nullable RemoteConfig remote) {}

@@ -2,6 +2,7 @@ package dev.shale.lsm.assembly;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.engine.RemoteConfig;
 import dev.shale.lsm.spi.NamedProvider;
 import dev.shale.lsm.spi.ProviderRegistry;
 import dev.shale.lsm.spi.cache.BlockCacheProvider;
@@ -9,12 +10,15 @@ import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
 import dev.shale.lsm.spi.io.DiskStorage;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.spi.objectstore.ObjectStore;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.wal.WalProvider;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens Shale databases: {@code Shale.open(dir)} with the default parts, or {@code
@@ -81,6 +85,8 @@ public final class Shale {
     private PartChoice<CompactionStrategyProvider> compaction =
         PartChoice.named(CompactionStrategyProvider.class, DEFAULT_COMPACTION);
 
+    private @Nullable RemoteConfig remote;
+
     private Builder(Path directory) {
       this.directory = directory;
     }
@@ -100,6 +106,45 @@ public final class Shale {
         throw new IllegalArgumentException("storage must not be null");
       }
       this.storage = storage;
+      return this;
+    }
+
+    /**
+     * Ships the write-ahead log, tables and manifests to the object store at {@code uri} and opens
+     * as its primary (fencing any other); restores from it when the directory is empty. See {@link
+     * ObjectStores#open} for the URIs. The Db closes the store.
+     *
+     * @throws IOException when the store cannot be reached
+     */
+    public Builder objectStore(String uri) throws IOException {
+      ObjectStore store = ObjectStores.open(uri, Map.of());
+      this.remote = RemoteConfig.of(store, store).withOwnedStores();
+      return this;
+    }
+
+    /**
+     * As {@link #objectStore(String)} with WAL objects going to a second store, e.g. an S3 Express
+     * One Zone directory bucket for low-latency log writes while tables go to a regional bucket.
+     */
+    public Builder objectStores(String dataUri, String walUri) throws IOException {
+      ObjectStore data = ObjectStores.open(dataUri, Map.of());
+      ObjectStore walStore;
+      try {
+        walStore = ObjectStores.open(walUri, Map.of());
+      } catch (IOException | RuntimeException e) {
+        data.close();
+        throw e;
+      }
+      this.remote = RemoteConfig.of(data, walStore).withOwnedStores();
+      return this;
+    }
+
+    /** Ships to an object store with full control of the settings (the caller owns the stores). */
+    public Builder remote(RemoteConfig config) {
+      if (config == null) {
+        throw new IllegalArgumentException("remote config must not be null");
+      }
+      this.remote = config;
       return this;
     }
 
@@ -179,7 +224,8 @@ public final class Shale {
       return DaggerEngineComponent.builder()
           .directory(directory)
           .options(options)
-          .choices(new PartChoices(storage, wal, memtable, tableFormat, blockCache, compaction))
+          .choices(
+              new PartChoices(storage, wal, memtable, tableFormat, blockCache, compaction, remote))
           .build()
           .engine();
     }

@@ -5,6 +5,7 @@ import dev.shale.lsm.api.DbIterator;
 import dev.shale.lsm.api.DbOptions;
 import dev.shale.lsm.api.DbStats;
 import dev.shale.lsm.api.Durability;
+import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.api.ReadOptions;
 import dev.shale.lsm.api.ShaleException;
 import dev.shale.lsm.api.Snapshot;
@@ -19,6 +20,13 @@ import dev.shale.lsm.engine.read.LevelIterator;
 import dev.shale.lsm.engine.read.MergingIterator;
 import dev.shale.lsm.engine.read.TableCache;
 import dev.shale.lsm.engine.read.UserIterator;
+import dev.shale.lsm.engine.remote.CountingObjectStore;
+import dev.shale.lsm.engine.remote.LocalReset;
+import dev.shale.lsm.engine.remote.RemoteReplay;
+import dev.shale.lsm.engine.remote.RemoteSync;
+import dev.shale.lsm.engine.remote.StoreRetries;
+import dev.shale.lsm.engine.remote.WalShipper;
+import dev.shale.lsm.engine.remote.WriterClaim;
 import dev.shale.lsm.engine.table.TableRewrite;
 import dev.shale.lsm.engine.table.TableSink;
 import dev.shale.lsm.engine.table.VersionCollapser;
@@ -53,11 +61,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -80,6 +91,13 @@ public final class Engine implements Db {
   private static final long MAX_GROUP_BYTES = 4L << 20;
   private static final long DELAYED_WRITE_BYTES_PER_SECOND = 16L << 20;
   private static final long STALL_POLL_MILLIS = 100;
+
+  /**
+   * A primary of writer epoch E numbers its new files from E << 40, so two primaries of one bucket
+   * (an old one that has not noticed it is fenced, and its successor) never make two different
+   * tables with one number.
+   */
+  private static final int FILE_NUMBER_EPOCH_SHIFT = 40;
 
   private final Path directory;
   private final DbOptions options;
@@ -114,10 +132,27 @@ public final class Engine implements Db {
   private volatile boolean writesClosed;
   private volatile boolean releasingLiveVersions;
 
+  // Shipping to an object store (all null without one). See docs/formats.md section 5.
+  private final @Nullable RemoteConfig remote;
+  private @Nullable CountingObjectStore remoteData;
+  private @Nullable CountingObjectStore remoteWal;
+  private @Nullable StoreRetries storeRetries;
+  private @Nullable WalShipper shipper;
+  private @Nullable RemoteSync remoteSync;
+  private @Nullable ExecutorService syncExecutor;
+  private final AtomicBoolean syncQueued = new AtomicBoolean();
+  private volatile long writerEpoch;
+
   @SuppressWarnings(
       "NullAway.Init") // versions, wal, compactions, active, superVersion: set in open()
-  private Engine(Path directory, DbOptions options, EngineParts parts, Closeable lock) {
+  private Engine(
+      Path directory,
+      DbOptions options,
+      EngineParts parts,
+      Closeable lock,
+      @Nullable RemoteConfig remote) {
     this.directory = directory;
+    this.remote = remote;
     this.options = options;
     this.parts = parts;
     this.storage = parts.storage();
@@ -154,6 +189,21 @@ public final class Engine implements Db {
    * @throws IllegalArgumentException when options contradict the parts or the stored tree
    */
   public static Engine open(Path directory, DbOptions options, EngineParts parts) {
+    return open(directory, options, parts, null);
+  }
+
+  /**
+   * Opens the Db in {@code directory} as the primary of the bucket prefix {@code remote} names (or,
+   * when null, without an object store). As primary it claims the next writer epoch (fencing any
+   * other primary), restores the local directory from the bucket when the directory is empty or
+   * holds another primary's state, replays the remote WAL tail, and from then on ships its WAL,
+   * tables and manifests.
+   *
+   * @throws FencedException when another primary claims the bucket while this one opens
+   * @see #open(Path, DbOptions, EngineParts)
+   */
+  public static Engine open(
+      Path directory, DbOptions options, EngineParts parts, @Nullable RemoteConfig remote) {
     Storage storage = parts.storage();
     Closeable lock;
     try {
@@ -164,8 +214,12 @@ public final class Engine implements Db {
     }
     Engine engine = null;
     try {
-      engine = new Engine(directory, options, parts, lock);
+      engine = new Engine(directory, options, parts, lock, remote);
+      WriterClaim.Result claim = engine.claimBucket();
       engine.recover();
+      if (claim != null) {
+        engine.becomePrimary(claim);
+      }
       return engine;
     } catch (IOException e) {
       abandon(engine, lock);
@@ -179,6 +233,19 @@ public final class Engine implements Db {
   private static void abandon(@Nullable Engine engine, Closeable lock) {
     if (engine != null) {
       engine.closing = true;
+      if (engine.shipper != null) {
+        engine.shipper.close(0);
+      }
+      if (engine.syncExecutor != null) {
+        engine.syncExecutor.shutdownNow();
+      }
+      if (engine.remote != null) {
+        try {
+          engine.remote.closeOwnedStores();
+        } catch (IOException | RuntimeException ignored) {
+          // Already failing.
+        }
+      }
       engine.flushExecutor.shutdownNow();
       engine.compactionExecutor.shutdownNow();
       engine.tables.close();
@@ -260,6 +327,205 @@ public final class Engine implements Db {
       installSuperVersion();
     }
     compactions.maybeSchedule();
+  }
+
+  // ---------------------------------------------------------------- object store
+
+  /**
+   * Claims the bucket's next writer epoch and, when the bucket holds a Db this directory does not
+   * have (an empty directory, or another primary's state), replaces the local tree by the bucket's.
+   */
+  private WriterClaim.@Nullable Result claimBucket() throws IOException {
+    RemoteConfig config = remote;
+    if (config == null) {
+      return null;
+    }
+    remoteData = new CountingObjectStore(config.dataStore());
+    remoteWal =
+        config.walStore() == config.dataStore()
+            ? remoteData
+            : new CountingObjectStore(config.walStore());
+    storeRetries = new StoreRetries(config.retryMillis());
+    String writerId = writerId();
+    WriterClaim.Result claim =
+        WriterClaim.claim(
+            remoteData,
+            remoteWal,
+            storeRetries,
+            options.numLevels(),
+            writerId,
+            config.pausePoints());
+    if (!claim.emptyBucket()) {
+      String why = null;
+      if (!VersionSet.exists(storage, directory)) {
+        why = "the directory holds no Db";
+      } else {
+        VersionSet.Recovered local = VersionSet.recover(storage, directory, options.numLevels());
+        if (local.writerEpoch() != claim.base().epoch()) {
+          why =
+              "the directory holds the state of writer epoch "
+                  + local.writerEpoch()
+                  + ", the bucket that of epoch "
+                  + claim.base().epoch();
+        } else if (local.lastSequence() < claim.base().lastSequence()) {
+          why = "the bucket is ahead of the directory";
+        }
+      }
+      if (why != null) {
+        LOG.info("{}: restoring from {} because {}", directory, config.dataStore().uri(), why);
+        LocalReset.reset(
+            storage,
+            directory,
+            options.numLevels(),
+            remoteData,
+            claim.base(),
+            config.restoreProgress());
+        config.pausePoints().hit("open.restored");
+      }
+    }
+    return claim;
+  }
+
+  private static String writerId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+  }
+
+  /**
+   * After local recovery: replays the remote WAL tail, flushes everything so the bucket's first
+   * manifest of this epoch covers it, writes that manifest, and starts shipping.
+   */
+  private void becomePrimary(WriterClaim.Result claim) throws IOException {
+    RemoteConfig config = Objects.requireNonNull(remote);
+    CountingObjectStore data = Objects.requireNonNull(remoteData);
+    CountingObjectStore walStore = Objects.requireNonNull(remoteWal);
+    StoreRetries retries = Objects.requireNonNull(storeRetries);
+    long[] applied = {0};
+    boolean[] gap = {false};
+    long lastReplayed =
+        RemoteReplay.replay(
+            walStore,
+            claim.base().replayAfterWalId(),
+            claim.fenceId(),
+            claim.epoch(),
+            record -> {
+              if (gap[0] || record.lastSequence() <= lastSequence) {
+                return;
+              }
+              if (record.firstSequence() != lastSequence + 1) {
+                LOG.warn(
+                    "{}: the remote WAL continues at sequence {} after {}; replay stops",
+                    directory,
+                    record.firstSequence(),
+                    lastSequence);
+                gap[0] = true;
+                return;
+              }
+              replayBatch(record.firstSequence(), record.batch());
+              applied[0]++;
+            });
+    visibleSequence = lastSequence;
+    config.pausePoints().hit("open.replayed");
+    versions.logAndApply(
+        new VersionEdit()
+            .writerEpoch(claim.epoch())
+            .nextFileNumber(claim.epoch() << FILE_NUMBER_EPOCH_SHIFT));
+    writerEpoch = claim.epoch();
+    if (!active.isEmpty()) {
+      List<FileMeta> files = writeLevel0(active);
+      long log;
+      walLock.lock();
+      try {
+        log = wal.roll();
+      } finally {
+        walLock.unlock();
+      }
+      VersionEdit edit = new VersionEdit().lastSequence(lastSequence).logNumber(log);
+      files.forEach(f -> edit.addFile(0, f));
+      versions.logAndApply(edit);
+      synchronized (stateLock) {
+        active = newMemtable();
+        installSuperVersion();
+      }
+      walLock.lock();
+      try {
+        wal.deleteSegmentsBefore(log);
+      } finally {
+        walLock.unlock();
+      }
+    }
+    WalShipper ship =
+        new WalShipper(
+            walStore,
+            retries,
+            claim.epoch(),
+            claim.claim().writerId(),
+            claim.fenceId(),
+            lastSequence,
+            config.walObjectBytes(),
+            config.walIntervalMillis(),
+            config.maxInFlightUploads(),
+            config.pausePoints(),
+            e -> onBackgroundError("shipping to the object store", e));
+    shipper = ship;
+    RemoteSync sync =
+        new RemoteSync(
+            data,
+            walStore,
+            retries,
+            versions,
+            tables::path,
+            ship,
+            claim.epoch(),
+            claim.claim().writerId(),
+            claim.claim().id() + 1,
+            claim.fenceId(),
+            config.gcGraceMillis(),
+            config.pausePoints());
+    remoteSync = sync;
+    sync.sync();
+    config.pausePoints().hit("open.synced");
+    syncExecutor = Executors.newSingleThreadExecutor(threads("shale-remote-sync"));
+    LOG.info(
+        "{}: primary of {} at writer epoch {}: replayed {} remote records (WAL objects {}..{}),"
+            + " shipping from sequence {}",
+        directory,
+        data.uri(),
+        claim.epoch(),
+        applied[0],
+        claim.base().replayAfterWalId() + 1,
+        lastReplayed,
+        lastSequence + 1);
+  }
+
+  /** Mirrors the current tree to the bucket soon (after a flush or a compaction). */
+  private void requestRemoteSync() {
+    ExecutorService executor = syncExecutor;
+    RemoteSync sync = remoteSync;
+    if (executor == null || sync == null || !syncQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            syncQueued.set(false);
+            if (backgroundError != null) {
+              return;
+            }
+            try {
+              sync.sync();
+            } catch (IOException | RuntimeException e) {
+              onBackgroundError("mirroring the tree to the object store", e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      syncQueued.set(false); // closing
+    }
   }
 
   /** Applies one replayed batch; a memtable that fills up during replay is flushed right away. */
@@ -364,13 +630,28 @@ public final class Engine implements Db {
     if (batch.isEmpty()) {
       return;
     }
+    Durability durability = durabilityOf(writeOptions);
+    ensureWritable();
+    PendingWrite write = PendingWrite.batch(batch, durability, writeOptions.noSlowdown());
+    commits.submit(write);
+    awaitRemote(write);
+  }
+
+  private Durability durabilityOf(WriteOptions writeOptions) {
     Durability durability = writeOptions.durabilityOr(options.defaultDurability());
-    if (durability == Durability.REMOTE) {
+    if (durability == Durability.REMOTE && remote == null) {
       throw new IllegalArgumentException(
           "REMOTE durability needs a Db opened with an object store; use MEMORY or LOCAL");
     }
-    ensureWritable();
-    commits.submit(PendingWrite.batch(batch, durability, writeOptions.noSlowdown()));
+    return durability;
+  }
+
+  /** For a REMOTE write, waits until its WAL object is in the bucket. */
+  private void awaitRemote(PendingWrite write) {
+    WalShipper ship = shipper;
+    if (write.durability() == Durability.REMOTE && ship != null) {
+      ship.awaitDurable(write.firstSequence() + write.batch().count() - 1);
+    }
   }
 
   private void checkLimits(WriteBatch batch) {
@@ -438,6 +719,18 @@ public final class Engine implements Db {
       return;
     } finally {
       walLock.unlock();
+    }
+    WalShipper ship = shipper;
+    if (ship != null) {
+      try {
+        for (PendingWrite w : group) {
+          ship.append(w.firstSequence(), w.batch());
+        }
+      } catch (RuntimeException e) {
+        RuntimeException failure = onBackgroundError("shipping to the object store", e);
+        group.forEach(w -> w.complete(failure));
+        return;
+      }
     }
     try {
       for (PendingWrite w : group) {
@@ -647,6 +940,7 @@ public final class Engine implements Db {
     compactions.refreshPendingBytes();
     wakeStalledWriters();
     compactions.maybeSchedule();
+    requestRemoteSync();
   }
 
   private List<FileMeta> writeLevel0(MemtableHandle memtable) throws IOException {
@@ -992,10 +1286,46 @@ public final class Engine implements Db {
               compactions.runningEntriesDone(),
               userBytes == 0 ? 0 : (double) written / userBytes,
               lastLevelBytes == 0 ? 0 : (double) total / lastLevelBytes),
-          snapshots.stats());
+          snapshots.stats(),
+          shippingStats());
     } finally {
       sv.unref();
     }
+  }
+
+  private DbStats.Shipping shippingStats() {
+    WalShipper ship = shipper;
+    RemoteSync sync = remoteSync;
+    CountingObjectStore data = remoteData;
+    CountingObjectStore walStore = remoteWal;
+    StoreRetries retries = storeRetries;
+    if (ship == null || sync == null || data == null || walStore == null || retries == null) {
+      return DbStats.Shipping.NONE;
+    }
+    WalShipper.Progress progress = ship.progress();
+    RemoteSync.Counts counts = sync.counts();
+    CountingObjectStore.Counts requests = data.counts();
+    if (walStore != data) {
+      requests = requests.plus(walStore.counts());
+    }
+    String reason = readOnlyReason;
+    return new DbStats.Shipping(
+        true,
+        writerEpoch,
+        progress.appendedSequence(),
+        progress.durableSequence(),
+        progress.lagMillis(),
+        progress.objects(),
+        progress.bytes(),
+        counts.manifests(),
+        counts.tables(),
+        counts.tableBytes(),
+        counts.deleted(),
+        requests.puts(),
+        requests.gets(),
+        requests.heads() + requests.lists() + requests.deletes(),
+        retries.retries(),
+        reason == null ? "" : reason);
   }
 
   /** The Db's directory. */
@@ -1013,6 +1343,10 @@ public final class Engine implements Db {
     String reason = readOnlyReason;
     if (reason != null) {
       Throwable cause = backgroundError;
+      if (cause instanceof FencedException fenced) {
+        throw new FencedException(
+            "the Db is read-only: " + fenced.getMessage(), fenced.ownEpoch(), fenced.newerEpoch());
+      }
       throw new StorageIOException(
           "the Db is read-only after a background error ("
               + reason
@@ -1027,7 +1361,11 @@ public final class Engine implements Db {
       if (backgroundError == null) {
         backgroundError = error;
         readOnlyReason = what + " failed: " + error;
-        LOG.error("{}: {} failed; the Db is now read-only", directory, what, error);
+        if (error instanceof FencedException) {
+          LOG.error("{}: {}; the Db is now read-only", directory, error.getMessage());
+        } else {
+          LOG.error("{}: {} failed; the Db is now read-only", directory, what, error);
+        }
       }
       stallMonitor.notifyAll();
     }
@@ -1055,6 +1393,7 @@ public final class Engine implements Db {
     shutdown(flushExecutor);
     shutdown(compactionExecutor);
     List<Throwable> failures = new ArrayList<>();
+    closeRemote(failures);
     walLock.lock();
     try {
       wal.close();
@@ -1085,6 +1424,33 @@ public final class Engine implements Db {
           new StorageIOException("closing " + directory + " failed", failures.get(0));
       failures.stream().skip(1).forEach(e::addSuppressed);
       throw e;
+    }
+  }
+
+  /** Ships what is buffered, mirrors the final tree, and stops shipping. */
+  private void closeRemote(List<Throwable> failures) {
+    ExecutorService executor = syncExecutor;
+    if (executor != null) {
+      shutdown(executor);
+    }
+    WalShipper ship = shipper;
+    if (ship != null) {
+      ship.close(Objects.requireNonNull(remote).retryMillis());
+    }
+    RemoteSync sync = remoteSync;
+    if (sync != null && backgroundError == null) {
+      try {
+        sync.sync();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: the last mirror of the tree to the object store failed", directory, e);
+      }
+    }
+    if (remote != null) {
+      try {
+        remote.closeOwnedStores();
+      } catch (IOException | RuntimeException e) {
+        failures.add(e);
+      }
     }
   }
 
@@ -1133,11 +1499,7 @@ public final class Engine implements Db {
       }
       ensureOpen();
       checkLimits(batch);
-      Durability durability = writeOptions.durabilityOr(options.defaultDurability());
-      if (durability == Durability.REMOTE) {
-        throw new IllegalArgumentException(
-            "REMOTE durability needs a Db opened with an object store; use MEMORY or LOCAL");
-      }
+      Durability durability = durabilityOf(writeOptions);
       ensureWritable();
       PendingWrite write = PendingWrite.batch(batch, durability, writeOptions.noSlowdown());
       commits.submit(
@@ -1149,6 +1511,9 @@ public final class Engine implements Db {
                   write.rethrowFailure();
                 }
               }));
+      if (!batch.isEmpty()) {
+        awaitRemote(write);
+      }
     }
   }
 
@@ -1258,6 +1623,7 @@ public final class Engine implements Db {
         installSuperVersion();
       }
       wakeStalledWriters();
+      requestRemoteSync();
     }
 
     @Override

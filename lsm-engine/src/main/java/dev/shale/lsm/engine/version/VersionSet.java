@@ -229,6 +229,24 @@ public final class VersionSet implements AutoCloseable {
     return compactionStrategy;
   }
 
+  /**
+   * The current version (referenced; release it), the last flushed sequence and the next file
+   * number, read together.
+   */
+  public synchronized State acquireState() {
+    current.ref();
+    return new State(current, lastSequence, nextFileNumber.get());
+  }
+
+  /**
+   * A consistent view for mirroring the tree elsewhere.
+   *
+   * @param version the current version, referenced by the caller
+   * @param lastSequence every write up to it is in the version's tables
+   * @param nextFileNumber file numbers below it are used
+   */
+  public record State(Version version, long lastSequence, long nextFileNumber) {}
+
   /** The manifest file in use. */
   public synchronized String manifestFileName() {
     return manifestName(manifestNumber);
@@ -248,6 +266,10 @@ public final class VersionSet implements AutoCloseable {
     apply(levels, edit, "edit");
     sortLevels(levels);
     checkSortedLevelsDisjoint(levels, edit);
+    Long floor = edit.nextFileNumber();
+    if (floor != null) {
+      nextFileNumber.accumulateAndGet(floor, Math::max);
+    }
     edit.nextFileNumber(nextFileNumber.get());
     if (manifest.size() > MANIFEST_ROLL_BYTES) {
       rollManifest();
