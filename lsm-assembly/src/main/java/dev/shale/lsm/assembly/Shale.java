@@ -10,11 +10,13 @@ import dev.shale.lsm.spi.io.DiskStorage;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens Shale databases: {@code Shale.open(dir)} with the default parts, or {@code
@@ -59,6 +61,7 @@ public final class Shale {
     names.put("table-format", installed(SSTableFormat.class));
     names.put("block-cache", installed(BlockCacheProvider.class));
     names.put("compaction", installed(CompactionStrategyProvider.class));
+    names.put("transactions", installed(TransactionProvider.class));
     return names;
   }
 
@@ -80,6 +83,7 @@ public final class Shale {
         PartChoice.named(BlockCacheProvider.class, DEFAULT_BLOCK_CACHE);
     private PartChoice<CompactionStrategyProvider> compaction =
         PartChoice.named(CompactionStrategyProvider.class, DEFAULT_COMPACTION);
+    private @Nullable PartChoice<TransactionProvider> transactions;
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -167,6 +171,21 @@ public final class Shale {
     }
 
     /**
+     * The transaction provider behind {@link Db#beginTransaction}, by installed name. Without this
+     * choice the installed "optimistic" provider is used when present.
+     */
+    public Builder transactions(String name) {
+      this.transactions = PartChoice.named(TransactionProvider.class, name);
+      return this;
+    }
+
+    /** The transaction provider, as an instance (e.g. a wrapper under test). */
+    public Builder transactions(TransactionProvider provider) {
+      this.transactions = PartChoice.instance(TransactionProvider.class, provider);
+      return this;
+    }
+
+    /**
      * Opens the Db, creating it when the directory holds none.
      *
      * @throws dev.shale.lsm.spi.UnknownProviderException when a named part is not installed (the
@@ -179,7 +198,9 @@ public final class Shale {
       return DaggerEngineComponent.builder()
           .directory(directory)
           .options(options)
-          .choices(new PartChoices(storage, wal, memtable, tableFormat, blockCache, compaction))
+          .choices(
+              new PartChoices(
+                  storage, wal, memtable, tableFormat, blockCache, compaction, transactions))
           .build()
           .engine();
     }
