@@ -21,4 +21,5 @@ open module dev.shale.lsm.tck {
   exports dev.shale.lsm.tck.cache;
   exports dev.shale.lsm.tck.compaction;
   exports dev.shale.lsm.tck.objectstore;
+  exports dev.shale.lsm.tck.txn;
 }

@@ -60,9 +60,13 @@ final class EngineModule {
     return ProviderRegistry.of(SSTableFormat.class, formats);
   }
 
-  /** The installed transaction provider ("optimistic" by default), if any. */
+  /** The chosen transaction provider, else the installed "optimistic" one, if any. */
   @Provides
-  static Optional<TransactionProvider> transactions() {
+  static Optional<TransactionProvider> transactions(PartChoices choices) {
+    PartChoice<TransactionProvider> chosen = choices.transactions();
+    if (chosen != null) {
+      return Optional.of(chosen.resolve());
+    }
     return ProviderRegistry.installed(TransactionProvider.class).find(Shale.DEFAULT_TRANSACTIONS);
   }
 

@@ -6,10 +6,15 @@ import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
 import org.jspecify.annotations.Nullable;
 
-/** The parts chosen for one Db, as the component's input. */
+/**
+ * The parts chosen for one Db, as the component's input. {@code transactions} is null when the user
+ * chose none: then the installed default is used if there is one, and transactions are unsupported
+ * otherwise.
+ */
 record PartChoices(
     Storage storage,
     PartChoice<WalProvider> wal,
@@ -17,4 +22,5 @@ record PartChoices(
     PartChoice<SSTableFormat> tableFormat,
     PartChoice<BlockCacheProvider> blockCache,
     PartChoice<CompactionStrategyProvider> compaction,
+    @Nullable PartChoice<TransactionProvider> transactions,
     @Nullable RemoteConfig remote) {}

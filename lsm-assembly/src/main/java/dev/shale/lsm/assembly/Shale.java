@@ -12,6 +12,7 @@ import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ public final class Shale {
     names.put("table-format", installed(SSTableFormat.class));
     names.put("block-cache", installed(BlockCacheProvider.class));
     names.put("compaction", installed(CompactionStrategyProvider.class));
+    names.put("transactions", installed(TransactionProvider.class));
     return names;
   }
 
@@ -84,6 +86,7 @@ public final class Shale {
         PartChoice.named(BlockCacheProvider.class, DEFAULT_BLOCK_CACHE);
     private PartChoice<CompactionStrategyProvider> compaction =
         PartChoice.named(CompactionStrategyProvider.class, DEFAULT_COMPACTION);
+    private @Nullable PartChoice<TransactionProvider> transactions;
 
     private @Nullable RemoteConfig remote;
 
@@ -212,6 +215,21 @@ public final class Shale {
     }
 
     /**
+     * The transaction provider behind {@link Db#beginTransaction}, by installed name. Without this
+     * choice the installed "optimistic" provider is used when present.
+     */
+    public Builder transactions(String name) {
+      this.transactions = PartChoice.named(TransactionProvider.class, name);
+      return this;
+    }
+
+    /** The transaction provider, as an instance (e.g. a wrapper under test). */
+    public Builder transactions(TransactionProvider provider) {
+      this.transactions = PartChoice.instance(TransactionProvider.class, provider);
+      return this;
+    }
+
+    /**
      * Opens the Db, creating it when the directory holds none.
      *
      * @throws dev.shale.lsm.spi.UnknownProviderException when a named part is not installed (the
@@ -225,7 +243,15 @@ public final class Shale {
           .directory(directory)
           .options(options)
           .choices(
-              new PartChoices(storage, wal, memtable, tableFormat, blockCache, compaction, remote))
+              new PartChoices(
+                  storage,
+                  wal,
+                  memtable,
+                  tableFormat,
+                  blockCache,
+                  compaction,
+                  transactions,
+                  remote))
           .build()
           .engine();
     }
