@@ -11,6 +11,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,13 +73,29 @@ class CrashTest {
 
   private Set<Long> runAndKill(long[] next, String memtable, String strategy, long millisAfterReady)
       throws IOException, InterruptedException {
+    return runAndKill(dir, next, memtable, strategy, millisAfterReady);
+  }
+
+  /**
+   * Runs a {@link CrashWriter} on {@code dir} with {@code extraArgs}, kills it with SIGKILL {@code
+   * millisAfterReady} after it is ready, and returns the batches it acknowledged.
+   */
+  static Set<Long> runAndKill(
+      Path dir,
+      long[] next,
+      String memtable,
+      String strategy,
+      long millisAfterReady,
+      String... extraArgs)
+      throws IOException, InterruptedException {
     String starts =
         Stream.of(next[0], next[1], next[2], next[3])
             .map(String::valueOf)
             .collect(Collectors.joining(","));
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process child =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "-Xmx256m",
                 "-cp",
@@ -86,9 +104,10 @@ class CrashTest {
                 dir.toString(),
                 starts,
                 memtable,
-                strategy)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+                strategy));
+    command.addAll(List.of(extraArgs));
+    Process child =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Set<Long> acked = new ConcurrentSkipListSet<>();
     CountDownLatch ready = new CountDownLatch(1);
     Thread reader =

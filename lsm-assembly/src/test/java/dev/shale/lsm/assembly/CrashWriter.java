@@ -12,7 +12,8 @@ import java.util.List;
  * The child process of the crash test: writes {@link CrashWorkload} batches with LOCAL durability
  * from {@link CrashWorkload#THREADS} threads and prints {@code ACK <batch>} after each write
  * returns, until killed. Arguments: db directory, first batch number per thread (comma separated),
- * memtable provider, compaction provider.
+ * memtable provider, compaction provider, and optionally an object store URI: then the writes are
+ * REMOTE, acknowledged once shipped.
  */
 public final class CrashWriter {
   private CrashWriter() {}
@@ -20,12 +21,15 @@ public final class CrashWriter {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     String[] starts = args[1].split(",");
-    Db db =
-        Shale.builder(dir)
-            .memtable(args[2])
-            .compaction(args[3])
-            .options(CrashWorkload.options())
-            .open();
+    Shale.Builder builder =
+        Shale.builder(dir).memtable(args[2]).compaction(args[3]).options(CrashWorkload.options());
+    Durability durability = Durability.LOCAL;
+    if (args.length > 4) {
+      builder.objectStore(args[4]);
+      durability = Durability.REMOTE;
+    }
+    WriteOptions writeOptions = WriteOptions.of(durability);
+    Db db = builder.open();
     PrintStream out = System.out;
     synchronized (out) {
       out.println("READY");
@@ -38,7 +42,7 @@ public final class CrashWriter {
           new Thread(
               () -> {
                 for (long b = first; ; b += CrashWorkload.THREADS) {
-                  db.write(CrashWorkload.batch(b), WriteOptions.of(Durability.LOCAL));
+                  db.write(CrashWorkload.batch(b), writeOptions);
                   synchronized (out) {
                     out.println("ACK " + b);
                     out.flush();

@@ -2,10 +2,14 @@ package dev.shale.lsm.cli;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.assembly.ObjectStores;
 import dev.shale.lsm.assembly.Shale;
 import dev.shale.lsm.assembly.ShaleTools;
+import dev.shale.lsm.engine.RemoteConfig;
+import dev.shale.lsm.spi.objectstore.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,6 +72,25 @@ final class DbOpenOptions {
       description = "Block compression of new SSTables, e.g. lz4 or none (default lz4).")
   @Nullable String compression;
 
+  @Option(
+      names = "--object-store",
+      paramLabel = "URI",
+      description = {
+        "Ship the WAL, tables and manifests to this object store and open as its primary"
+            + " (fencing any other); an empty --db directory is restored from it first.",
+        "file:///path, or s3://bucket/prefix?region=R[&endpoint=URL&path-style=true]"
+            + " (credentials from the standard AWS chain)."
+      })
+  @Nullable String objectStore;
+
+  @Option(
+      names = "--wal-object-store",
+      paramLabel = "URI",
+      description =
+          "Ship WAL objects here instead (e.g. an S3 Express One Zone directory bucket,"
+              + " s3://name--usw2-az1--x-s3/prefix); needs --object-store.")
+  @Nullable String walObjectStore;
+
   /** The Db directory. */
   Path directory() {
     return db.directory();
@@ -104,10 +127,42 @@ final class DbOpenOptions {
    * @throws IllegalArgumentException when there is none, for a bad option or an unknown provider
    */
   Db openExisting() throws IOException {
+    if (objectStore != null) {
+      return open(db.directory(), false); // an empty directory is restored from the store
+    }
     return open(db.existing(), true);
   }
 
+  /**
+   * The object store settings of --object-store and --wal-object-store, or null without them. The
+   * Db that gets them closes the stores.
+   */
+  @Nullable RemoteConfig remote() throws IOException {
+    if (objectStore == null) {
+      if (walObjectStore != null) {
+        throw new IllegalArgumentException("--wal-object-store needs --object-store");
+      }
+      return null;
+    }
+    ObjectStore data = ObjectStores.open(objectStore, Map.of());
+    ObjectStore wal = data;
+    if (walObjectStore != null) {
+      try {
+        wal = ObjectStores.open(walObjectStore, Map.of());
+      } catch (IOException | RuntimeException e) {
+        data.close();
+        throw e;
+      }
+    }
+    return RemoteConfig.of(data, wal).withOwnedStores();
+  }
+
   private Db open(Path directory, boolean exists) throws IOException {
+    return open(directory, exists, remote());
+  }
+
+  /** Opens the Db in {@code directory} with {@code remote} (null: no object store). */
+  Db open(Path directory, boolean exists, @Nullable RemoteConfig remote) throws IOException {
     DbOptions options = options();
     Shale.Builder builder = Shale.builder(directory).options(options);
     if (memtable != null) {
@@ -128,6 +183,9 @@ final class DbOpenOptions {
     if (strategy != null) {
       builder.compaction(strategy);
     }
-    return builder.open();
+    if (remote != null) {
+      builder.remote(remote);
+    }
+    return builder.open(); // closes the stores of remote if it fails
   }
 }

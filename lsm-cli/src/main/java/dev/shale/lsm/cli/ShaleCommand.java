@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       WalCommand.class,
       SstCommand.class,
-      ManifestCommand.class
+      ManifestCommand.class,
+      RestoreCommand.class
     },
     footerHeading = "%n",
     footer = {HelpTexts.ESCAPING, "", HelpTexts.EXIT_CODES})

@@ -210,6 +210,7 @@ public final class Engine implements Db {
       storage.createDirectories(directory);
       lock = storage.lock(directory.resolve("LOCK"));
     } catch (IOException e) {
+      closeOwnedStores(remote);
       throw new StorageIOException("cannot open " + directory, e);
     }
     Engine engine = null;
@@ -222,15 +223,16 @@ public final class Engine implements Db {
       }
       return engine;
     } catch (IOException e) {
-      abandon(engine, lock);
+      abandon(engine, lock, remote);
       throw new StorageIOException("cannot open " + directory, e);
     } catch (RuntimeException | Error e) {
-      abandon(engine, lock);
+      abandon(engine, lock, remote);
       throw e;
     }
   }
 
-  private static void abandon(@Nullable Engine engine, Closeable lock) {
+  private static void abandon(
+      @Nullable Engine engine, Closeable lock, @Nullable RemoteConfig remote) {
     if (engine != null) {
       engine.closing = true;
       if (engine.shipper != null) {
@@ -239,18 +241,12 @@ public final class Engine implements Db {
       if (engine.syncExecutor != null) {
         engine.syncExecutor.shutdownNow();
       }
-      if (engine.remote != null) {
-        try {
-          engine.remote.closeOwnedStores();
-        } catch (IOException | RuntimeException ignored) {
-          // Already failing.
-        }
-      }
       engine.flushExecutor.shutdownNow();
       engine.compactionExecutor.shutdownNow();
       engine.tables.close();
       engine.blockCache.close();
     }
+    closeOwnedStores(remote);
     try {
       lock.close();
     } catch (IOException ignored) {
@@ -330,6 +326,16 @@ public final class Engine implements Db {
   }
 
   // ---------------------------------------------------------------- object store
+
+  private static void closeOwnedStores(@Nullable RemoteConfig remote) {
+    if (remote != null) {
+      try {
+        remote.closeOwnedStores();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("closing the object store failed", e);
+      }
+    }
+  }
 
   /**
    * Claims the bucket's next writer epoch and, when the bucket holds a Db this directory does not
