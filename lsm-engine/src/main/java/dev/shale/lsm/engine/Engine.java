@@ -241,8 +241,6 @@ public final class Engine implements Db {
         wal.replay(flushed, options.walRecoveryMode(), (first, batch) -> replayBatch(first, batch));
     lastSequence = Math.max(flushed, replay.lastSequence());
     visibleSequence = lastSequence;
-    // A crash between a flush's manifest edit and its log cleanup leaves wholly flushed segments.
-    wal.deleteSegmentsBefore(versions.logNumber());
     if (!replay.damage().isEmpty()) {
       LOG.warn(
           "{}: write-ahead log damage handled by {} ({} records, {} bytes dropped): {}",
