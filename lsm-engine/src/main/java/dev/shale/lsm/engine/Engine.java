@@ -289,7 +289,8 @@ public final class Engine implements Db {
             strategy,
             strategyName,
             compactionExecutor,
-            options.compactionThreads());
+            options.compactionThreads(),
+            options.targetFileBytes());
     checkTablesAndDeleteOrphans();
 
     active = newMemtable();

@@ -66,6 +66,7 @@ public final class CompactionScheduler {
   private final String strategyName;
   private final ExecutorService executor;
   private final int maxJobs;
+  private final long manualTargetFileBytes;
   private final Object lock = new Object();
   private final Set<Long> compacting = new HashSet<>();
   private final List<RunningJob> running = new ArrayList<>();
@@ -84,12 +85,14 @@ public final class CompactionScheduler {
       CompactionStrategy strategy,
       String strategyName,
       ExecutorService executor,
-      int maxJobs) {
+      int maxJobs,
+      long manualTargetFileBytes) {
     this.host = host;
     this.strategy = strategy;
     this.strategyName = strategyName;
     this.executor = executor;
     this.maxJobs = maxJobs;
+    this.manualTargetFileBytes = manualTargetFileBytes;
   }
 
   /** Starts every job the strategy wants, as long as there are free slots. */
@@ -148,7 +151,7 @@ public final class CompactionScheduler {
       Version version = host.acquireVersion();
       try {
         TreeShape shape = version.shape(Set.of(), List.of());
-        Optional<CompactionJob> job = manualJob(version, from, to);
+        Optional<CompactionJob> job = manualJob(version, from, to, manualTargetFileBytes);
         if (job.isEmpty()) {
           return;
         }
@@ -162,6 +165,13 @@ public final class CompactionScheduler {
         }
         try {
           execute(job.get(), version);
+        } catch (CancellationException e) {
+          throw e;
+        } catch (IOException | RuntimeException | Error e) {
+          // As for a background job: a failed rewrite (e.g. a full disk) turns the Db read-only,
+          // as the Db contract promises after a StorageIOException.
+          host.onBackgroundError("manual compaction", e);
+          throw e;
         } finally {
           release(job.get(), slot);
         }
@@ -397,9 +407,12 @@ public final class CompactionScheduler {
     }
   }
 
-  /** Every file overlapping the range, grown until no level adds more, into the last level. */
+  /**
+   * Every file overlapping the range, grown until no level adds more, into the last level, split at
+   * the target file size as a background job's outputs are.
+   */
   private static Optional<CompactionJob> manualJob(
-      Version version, byte @Nullable [] from, byte @Nullable [] to) {
+      Version version, byte @Nullable [] from, byte @Nullable [] to, long targetFileBytes) {
     byte[] lo = from;
     byte[] hi = to;
     List<List<FileMeta>> chosen;
@@ -437,7 +450,7 @@ public final class CompactionScheduler {
       return Optional.empty();
     }
     return Optional.of(
-        new CompactionJob(inputs, version.numLevels() - 1, Long.MAX_VALUE, "manual compaction"));
+        new CompactionJob(inputs, version.numLevels() - 1, targetFileBytes, "manual compaction"));
   }
 
   private static byte[][] keyRange(TreeShape shape, CompactionJob job) {
