@@ -16,7 +16,7 @@ public final class ObjectStores {
 
   /**
    * Opens the store at {@code uri}: {@code file:///path}, {@code mem://name} (tests), {@code
-   * s3://bucket/prefix?region=...&endpoint=...&path-style=true}. The caller closes it.
+   * s3://bucket/prefix?region=...&endpoint=...&pathStyle=true}. The caller closes it.
    *
    * @param options settings that do not fit in the URI (see the provider's documentation)
    * @throws IllegalArgumentException for a malformed URI or a scheme no installed provider handles

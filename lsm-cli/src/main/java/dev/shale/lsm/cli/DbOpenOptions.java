@@ -78,7 +78,7 @@ final class DbOpenOptions {
       description = {
         "Ship the WAL, tables and manifests to this object store and open as its primary"
             + " (fencing any other); an empty --db directory is restored from it first.",
-        "file:///path, or s3://bucket/prefix?region=R[&endpoint=URL&path-style=true]"
+        "file:///path, or s3://bucket/prefix?region=R[&endpoint=URL&pathStyle=true]"
             + " (credentials from the standard AWS chain)."
       })
   @Nullable String objectStore;

@@ -159,6 +159,49 @@ final class StatsCommand implements Callable<Integer> {
                 + " ("
                 + count(s.oldestAgeMillis())
                 + " ms old)");
+    DbStats.Shipping sh = stats.shipping();
+    if (sh.enabled()) {
+      row(
+          out,
+          "shipping",
+          "writer epoch "
+              + sh.writerEpoch()
+              + ", shipped to sequence "
+              + count(sh.shippedSequence())
+              + " (lag "
+              + count(sh.lagSequences())
+              + " sequences, "
+              + count(sh.lagMillis())
+              + " ms); "
+              + count(sh.walObjects())
+              + " WAL objects ("
+              + bytes(sh.walBytes())
+              + "), "
+              + count(sh.tables())
+              + " tables ("
+              + bytes(sh.tableBytes())
+              + "), "
+              + count(sh.manifests())
+              + " manifests, "
+              + count(sh.deletedObjects())
+              + " collected");
+      row(
+          out,
+          "requests",
+          count(sh.putRequests())
+              + " PUT, "
+              + count(sh.getRequests())
+              + " GET, "
+              + count(sh.otherRequests())
+              + " other ("
+              + String.format(
+                  Locale.ROOT,
+                  "%.0f per million writes",
+                  sh.requestsPerMillionWrites(w.operations()))
+              + "), "
+              + count(sh.retries())
+              + " retried");
+    }
   }
 
   private static void row(PrintWriter out, String name, String value) {
