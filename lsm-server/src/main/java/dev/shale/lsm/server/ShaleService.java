@@ -3,11 +3,8 @@ package dev.shale.lsm.server;
 import com.google.protobuf.ByteString;
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbIterator;
-import dev.shale.lsm.api.IsolationLevel;
 import dev.shale.lsm.api.ReadOptions;
-import dev.shale.lsm.api.Transaction;
 import dev.shale.lsm.api.TransactionConflictException;
-import dev.shale.lsm.api.TransactionOptions;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.server.protocol.ErrorCodes;
 import dev.shale.lsm.server.v1.CreateSnapshotRequest;
@@ -33,8 +30,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +57,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   private final SnapshotLeases snapshots;
   private final int maxKeyBytes;
   private final int maxValueBytes;
+  private final ReentrantReadWriteLock writeLock = new ReentrantReadWriteLock();
 
   ShaleService(Db db, SnapshotLeases snapshots, int maxKeyBytes, int maxValueBytes) {
     this.db = db;
@@ -142,7 +143,8 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         () -> {
           byte[] key = key("key", request.getKey());
           byte[] value = value(request.getValue());
-          db.put(key, value, writeOptions(request.getOptions()));
+          dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
+          shared(() -> db.put(key, value, options));
           return WriteResponse.getDefaultInstance();
         });
   }
@@ -153,7 +155,9 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         "Delete",
         response,
         () -> {
-          db.delete(key("key", request.getKey()), writeOptions(request.getOptions()));
+          byte[] key = key("key", request.getKey());
+          dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
+          shared(() -> db.delete(key, options));
           return WriteResponse.getDefaultInstance();
         });
   }
@@ -166,19 +170,8 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         () -> {
           dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
           if (request.getExpectationsCount() == 0) {
-            WriteBatch batch = new WriteBatch();
-            for (int i = 0; i < request.getOperationsCount(); i++) {
-              Operation op = request.getOperations(i);
-              switch (op.getOpCase()) {
-                case PUT ->
-                    batch.put(key("key", op.getPut().getKey()), value(op.getPut().getValue()));
-                case DELETE -> batch.delete(key("key", op.getDelete().getKey()));
-                case OP_NOT_SET ->
-                    throw ErrorCodes.invalidArgument(
-                        "operation " + i + " is neither put nor delete");
-              }
-            }
-            db.write(batch, options);
+            WriteBatch batch = batch(request);
+            shared(() -> db.write(batch, options));
           } else {
             conditionalWrite(request, options);
           }
@@ -187,16 +180,24 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   }
 
   /**
-   * A compare-and-set over several keys, run as a serializable transaction: the expectations are
-   * read inside it, so a commit racing between the check and the write is caught by the
-   * transaction's own conflict check.
+   * A compare-and-set over several keys: the expectations are checked and the batch written while
+   * holding {@link #writeLock} exclusively, which every other write through this service holds
+   * shared, so no write through the server lands between the check and the write. (The Db's own
+   * transactions would also cover writers that bypass the server; they need lsm-txn, which this
+   * does not require.)
    */
   private void conditionalWrite(WriteRequest request, dev.shale.lsm.api.WriteOptions options) {
-    try (Transaction txn =
-        db.beginTransaction(new TransactionOptions(IsolationLevel.SERIALIZABLE, options))) {
-      for (Expectation expectation : request.getExpectationsList()) {
-        byte[] key = key("expectation key", expectation.getKey());
-        byte[] current = txn.get(key);
+    WriteBatch batch = batch(request);
+    List<byte[]> keys = new ArrayList<>(request.getExpectationsCount());
+    for (Expectation expectation : request.getExpectationsList()) {
+      keys.add(key("expectation key", expectation.getKey()));
+    }
+    writeLock.writeLock().lock();
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        Expectation expectation = request.getExpectations(i);
+        byte[] key = keys.get(i);
+        byte[] current = db.get(key);
         boolean holds =
             expectation.getPresent()
                 ? current != null && expectation.getValue().equals(ByteString.copyFrom(current))
@@ -211,16 +212,33 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
                   + "; nothing was written: read again and retry");
         }
       }
-      for (int i = 0; i < request.getOperationsCount(); i++) {
-        Operation op = request.getOperations(i);
-        switch (op.getOpCase()) {
-          case PUT -> txn.put(key("key", op.getPut().getKey()), value(op.getPut().getValue()));
-          case DELETE -> txn.delete(key("key", op.getDelete().getKey()));
-          case OP_NOT_SET ->
-              throw ErrorCodes.invalidArgument("operation " + i + " is neither put nor delete");
-        }
+      db.write(batch, options);
+    } finally {
+      writeLock.writeLock().unlock();
+    }
+  }
+
+  private WriteBatch batch(WriteRequest request) {
+    WriteBatch batch = new WriteBatch();
+    for (int i = 0; i < request.getOperationsCount(); i++) {
+      Operation op = request.getOperations(i);
+      switch (op.getOpCase()) {
+        case PUT -> batch.put(key("key", op.getPut().getKey()), value(op.getPut().getValue()));
+        case DELETE -> batch.delete(key("key", op.getDelete().getKey()));
+        case OP_NOT_SET ->
+            throw ErrorCodes.invalidArgument("operation " + i + " is neither put nor delete");
       }
-      txn.commit();
+    }
+    return batch;
+  }
+
+  /** Runs a plain write, shared with other plain writes, exclusive of conditional writes. */
+  private void shared(Runnable write) {
+    writeLock.readLock().lock();
+    try {
+      write.run();
+    } finally {
+      writeLock.readLock().unlock();
     }
   }
 

@@ -130,12 +130,11 @@ public final class ErrorCodes {
         return mapped;
       }
     }
+    // No trailer: the status came from gRPC itself (message too large, deadline, unreachable,
+    // unauthenticated) or from a proxy, so only the unambiguous codes map to engine exceptions.
     return switch (status.getCode()) {
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> new IllegalArgumentException(message, e);
+      case INVALID_ARGUMENT -> new IllegalArgumentException(message, e);
       case DATA_LOSS -> new CorruptionException("server", -1, message, e);
-      case ABORTED -> withCause(new TransactionConflictException(message), e);
-      case RESOURCE_EXHAUSTED -> withCause(new WriteStallException(message), e);
-      case UNIMPLEMENTED -> new UnsupportedOperationException(message, e);
       default -> new ShaleException(status.getCode() + ": " + message, e);
     };
   }
