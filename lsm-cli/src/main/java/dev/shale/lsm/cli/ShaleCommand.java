@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       WalCommand.class,
       SstCommand.class,
-      ManifestCommand.class
+      ManifestCommand.class,
+      ServeCommand.class
     },
     footerHeading = "%n",
     footer = {HelpTexts.ESCAPING, "", HelpTexts.EXIT_CODES})
