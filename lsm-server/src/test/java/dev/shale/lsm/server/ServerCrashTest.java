@@ -45,7 +45,13 @@ class ServerCrashTest {
               Thread.ofPlatform().start(() -> write(server.port(), prefix, stop, acknowledged));
           writers.add(t);
         }
-        Thread.sleep(300 + random.nextInt(1200));
+        // Kill once writes flow (a busy machine may take a while to connect), at a random moment.
+        int before = acknowledged.size();
+        long give = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (acknowledged.size() < before + 20 && System.nanoTime() < give) {
+          Thread.sleep(10);
+        }
+        Thread.sleep(random.nextInt(500));
         server.kill();
         stop.set(true);
         for (Thread t : writers) {

@@ -135,6 +135,11 @@ public final class ErrorCodes {
     return switch (status.getCode()) {
       case INVALID_ARGUMENT -> new IllegalArgumentException(message, e);
       case DATA_LOSS -> new CorruptionException("server", -1, message, e);
+      case UNAVAILABLE ->
+          new ShaleException(
+              "server unavailable (not running, unreachable, or TLS expected on one side only): "
+                  + message,
+              e);
       default -> new ShaleException(status.getCode() + ": " + message, e);
     };
   }
