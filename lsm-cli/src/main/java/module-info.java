@@ -10,6 +10,7 @@ module dev.shale.lsm.cli {
   requires dev.shale.lsm.api;
   requires dev.shale.lsm.engine;
   requires dev.shale.lsm.assembly;
+  requires dev.shale.lsm.server;
   requires info.picocli;
   requires org.slf4j;
   requires ch.qos.logback.classic;

@@ -1,8 +1,5 @@
 package dev.shale.lsm.cli;
 
-import dev.shale.lsm.api.Db;
-import dev.shale.lsm.api.Durability;
-import dev.shale.lsm.api.WriteOptions;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +16,7 @@ import picocli.CommandLine.Parameters;
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
 final class DeleteCommand implements Callable<Integer> {
-  @Mixin DbOpenOptions db;
+  @Mixin TargetOptions target;
   @Mixin ByteFormatOption bytes;
 
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
@@ -28,8 +25,8 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
-    try (Db opened = db.openExisting()) {
-      opened.delete(k, WriteOptions.of(Durability.LOCAL));
+    try (Store store = target.open(true)) {
+      store.delete(k);
     }
     return ExitCode.OK;
   }

@@ -1,6 +1,5 @@
 package dev.shale.lsm.cli;
 
-import dev.shale.lsm.api.Db;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DbOpenOptions db;
+  @Mixin TargetOptions target;
   @Mixin ByteFormatOption bytes;
 
   @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
@@ -32,8 +31,8 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
     byte[] value;
-    try (Db opened = db.openExisting()) {
-      value = opened.get(k);
+    try (Store store = target.open(true)) {
+      value = store.get(k);
     }
     if (value == null) {
       PrintWriter err = spec.commandLine().getErr();

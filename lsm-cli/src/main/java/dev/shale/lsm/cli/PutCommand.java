@@ -1,8 +1,5 @@
 package dev.shale.lsm.cli;
 
-import dev.shale.lsm.api.Db;
-import dev.shale.lsm.api.Durability;
-import dev.shale.lsm.api.WriteOptions;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,11 +12,12 @@ import picocli.CommandLine.Parameters;
     description = {
       "Sets KEY to VALUE, fsynced to disk before exiting.",
       "The write is on disk when the command exits 0. Creates the Db when DIR holds none.",
+      "With --server, a running 'shale serve' does the write (and the fsync).",
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
 final class PutCommand implements Callable<Integer> {
-  @Mixin DbOpenOptions db;
+  @Mixin TargetOptions target;
   @Mixin ByteFormatOption bytes;
 
   @Parameters(index = "0", paramLabel = "KEY", description = "The key (not empty).")
@@ -32,8 +30,8 @@ final class PutCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
     byte[] v = bytes.parse("value", value);
-    try (Db opened = db.openOrCreate()) {
-      opened.put(k, v, WriteOptions.of(Durability.LOCAL));
+    try (Store store = target.open(false)) {
+      store.put(k, v);
     }
     return ExitCode.OK;
   }

@@ -47,7 +47,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (db.objectStore != null) {
+    if (db.parts.hasObjectStore()) {
       throw new IllegalArgumentException("restore takes the store as --from, not --object-store");
     }
     Path directory = db.directory();
@@ -78,7 +78,7 @@ final class RestoreCommand implements Callable<Integer> {
                               + Units.duration(System.nanoTime() - started));
                     }
                   });
-      try (Db opened = db.open(directory, false, remote)) {
+      try (Db opened = db.parts.open(directory, false, remote)) {
         stats = opened.stats();
       }
     }

@@ -1,14 +1,15 @@
 package dev.shale.lsm.cli;
 
-import dev.shale.lsm.api.Db;
-import dev.shale.lsm.api.DbIterator;
+import dev.shale.lsm.api.KeyValue;
 import dev.shale.lsm.api.ReadOptions;
 import dev.shale.lsm.cli.text.ByteFormat;
 import dev.shale.lsm.cli.text.Units;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +31,7 @@ final class ScanCommand implements Callable<Integer> {
   private static final int CHECK_EVERY = 4096;
 
   @Spec CommandSpec spec;
-  @Mixin DbOpenOptions db;
+  @Mixin TargetOptions target;
   @Mixin ByteFormatOption bytes;
 
   @Option(names = "--from", paramLabel = "KEY", description = "Start at KEY (inclusive).")
@@ -64,13 +65,14 @@ final class ScanCommand implements Callable<Integer> {
     ByteFormat format = bytes.format();
     StringBuilder line = new StringBuilder(256);
     long printed = 0;
-    try (Db opened = db.openExisting();
-        DbIterator entries = opened.iterator(read)) {
-      for (entries.seekToFirst(); entries.isValid() && printed < max; entries.next()) {
+    try (Store store = target.open(true);
+        Stream<KeyValue> scan = store.scan(read, max)) {
+      for (Iterator<KeyValue> entries = scan.iterator(); entries.hasNext(); ) {
+        KeyValue entry = entries.next();
         line.setLength(0);
-        format.format(entries.key(), line);
+        format.format(entry.key(), line);
         line.append('\t');
-        format.format(entries.value(), line);
+        format.format(entry.value(), line);
         line.append('\n');
         out.append(line);
         printed++;

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       WalCommand.class,
       SstCommand.class,
       ManifestCommand.class,
-      RestoreCommand.class
+      RestoreCommand.class,
+      ServeCommand.class
     },
     footerHeading = "%n",
     footer = {HelpTexts.ESCAPING, "", HelpTexts.EXIT_CODES})

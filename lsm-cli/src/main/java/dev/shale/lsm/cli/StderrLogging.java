@@ -53,4 +53,15 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
       context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
     }
   }
+
+  /** Logs INFO and above from the loggers under {@code name} (e.g. what a server says it does). */
+  static void enableInfo(String name) {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (factory instanceof LoggerContext context) {
+      ch.qos.logback.classic.Logger logger = context.getLogger(name);
+      if (logger.getLevel() == null || logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+        logger.setLevel(Level.INFO);
+      }
+    }
+  }
 }

@@ -1,0 +1,2 @@
+/** The Java client of a Shale server: {@link ShaleClient}. */
+package dev.shale.lsm.client;

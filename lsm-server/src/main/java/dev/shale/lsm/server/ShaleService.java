@@ -1,0 +1,444 @@
+package dev.shale.lsm.server;
+
+import com.google.protobuf.ByteString;
+import dev.shale.lsm.api.Db;
+import dev.shale.lsm.api.DbIterator;
+import dev.shale.lsm.api.ReadOptions;
+import dev.shale.lsm.api.TransactionConflictException;
+import dev.shale.lsm.api.WriteBatch;
+import dev.shale.lsm.server.protocol.ErrorCodes;
+import dev.shale.lsm.server.v1.CreateSnapshotRequest;
+import dev.shale.lsm.server.v1.CreateSnapshotResponse;
+import dev.shale.lsm.server.v1.DeleteRequest;
+import dev.shale.lsm.server.v1.Expectation;
+import dev.shale.lsm.server.v1.GetRequest;
+import dev.shale.lsm.server.v1.GetResponse;
+import dev.shale.lsm.server.v1.KeyValue;
+import dev.shale.lsm.server.v1.Operation;
+import dev.shale.lsm.server.v1.PutRequest;
+import dev.shale.lsm.server.v1.ReleaseSnapshotRequest;
+import dev.shale.lsm.server.v1.ReleaseSnapshotResponse;
+import dev.shale.lsm.server.v1.ScanRequest;
+import dev.shale.lsm.server.v1.ScanResponse;
+import dev.shale.lsm.server.v1.ShaleGrpc;
+import dev.shale.lsm.server.v1.WriteOptions;
+import dev.shale.lsm.server.v1.WriteRequest;
+import dev.shale.lsm.server.v1.WriteResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code shale.v1.Shale} service over one Db: checks each request against the limits and the
+ * caller's deadline, runs it, and maps failures to status codes through {@link ErrorCodes}.
+ * Thread-safe; gRPC calls it from many threads.
+ */
+final class ShaleService extends ShaleGrpc.ShaleImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ShaleService.class);
+
+  /** A scan chunk holds at most this many entries... */
+  private static final int CHUNK_ENTRIES = 1024;
+
+  /** ...or about this many bytes, whichever comes first. */
+  private static final int CHUNK_BYTES = 256 * 1024;
+
+  private final Db db;
+  private final SnapshotLeases snapshots;
+  private final int maxKeyBytes;
+  private final int maxValueBytes;
+  private final ReentrantReadWriteLock writeLock = new ReentrantReadWriteLock();
+
+  ShaleService(Db db, SnapshotLeases snapshots, int maxKeyBytes, int maxValueBytes) {
+    this.db = db;
+    this.snapshots = snapshots;
+    this.maxKeyBytes = maxKeyBytes;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /** A unary call's work: returns the response or throws. */
+  private interface Work<R> {
+    R run();
+  }
+
+  /** Runs {@code work} unless the caller gave up already, and answers with its outcome. */
+  private static <R> void unary(String method, StreamObserver<R> response, Work<R> work) {
+    R result;
+    try {
+      checkNotExpired();
+      result = work.run();
+    } catch (RuntimeException e) {
+      response.onError(failure(method, e));
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+
+  private static StatusRuntimeException failure(String method, RuntimeException e) {
+    StatusRuntimeException status = ErrorCodes.toStatus(e);
+    if (status.getStatus().getCode() == Status.Code.INTERNAL) {
+      LOG.error("{} failed", method, e);
+    } else if (status.getStatus().getCode() == Status.Code.DATA_LOSS) {
+      LOG.error("{}: {}", method, e.getMessage());
+    }
+    return status;
+  }
+
+  /** Deadlines: work for a caller that already gave up is wasted, so it is not started. */
+  private static void checkNotExpired() {
+    Context context = Context.current();
+    Deadline deadline = context.getDeadline();
+    if (deadline != null && deadline.isExpired()) {
+      throw Status.DEADLINE_EXCEEDED
+          .withDescription("the deadline passed before the server started the call")
+          .asRuntimeException();
+    }
+    if (context.isCancelled()) {
+      throw Status.CANCELLED.withDescription("the client cancelled the call").asRuntimeException();
+    }
+  }
+
+  @Override
+  public void get(GetRequest request, StreamObserver<GetResponse> response) {
+    unary(
+        "Get",
+        response,
+        () -> {
+          byte[] key = key("key", request.getKey());
+          SnapshotLeases.Lease lease = lease(request.getSnapshotId());
+          byte[] value;
+          try {
+            value =
+                lease == null
+                    ? db.get(key)
+                    : db.get(key, ReadOptions.defaults().withSnapshot(lease.snapshot));
+          } finally {
+            snapshots.done(lease);
+          }
+          return value == null
+              ? GetResponse.getDefaultInstance()
+              : GetResponse.newBuilder()
+                  .setFound(true)
+                  .setValue(ByteString.copyFrom(value))
+                  .build();
+        });
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<WriteResponse> response) {
+    unary(
+        "Put",
+        response,
+        () -> {
+          byte[] key = key("key", request.getKey());
+          byte[] value = value(request.getValue());
+          dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
+          shared(() -> db.put(key, value, options));
+          return WriteResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void delete(DeleteRequest request, StreamObserver<WriteResponse> response) {
+    unary(
+        "Delete",
+        response,
+        () -> {
+          byte[] key = key("key", request.getKey());
+          dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
+          shared(() -> db.delete(key, options));
+          return WriteResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void write(WriteRequest request, StreamObserver<WriteResponse> response) {
+    unary(
+        "Write",
+        response,
+        () -> {
+          dev.shale.lsm.api.WriteOptions options = writeOptions(request.getOptions());
+          if (request.getExpectationsCount() == 0) {
+            WriteBatch batch = batch(request);
+            shared(() -> db.write(batch, options));
+          } else {
+            conditionalWrite(request, options);
+          }
+          return WriteResponse.getDefaultInstance();
+        });
+  }
+
+  /**
+   * A compare-and-set over several keys: the expectations are checked and the batch written while
+   * holding {@link #writeLock} exclusively, which every other write through this service holds
+   * shared, so no write through the server lands between the check and the write. (The Db's own
+   * transactions would also cover writers that bypass the server; they need lsm-txn, which this
+   * does not require.)
+   */
+  private void conditionalWrite(WriteRequest request, dev.shale.lsm.api.WriteOptions options) {
+    WriteBatch batch = batch(request);
+    List<byte[]> keys = new ArrayList<>(request.getExpectationsCount());
+    for (Expectation expectation : request.getExpectationsList()) {
+      keys.add(key("expectation key", expectation.getKey()));
+    }
+    writeLock.writeLock().lock();
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        Expectation expectation = request.getExpectations(i);
+        byte[] key = keys.get(i);
+        byte[] current = db.get(key);
+        boolean holds =
+            expectation.getPresent()
+                ? current != null && expectation.getValue().equals(ByteString.copyFrom(current))
+                : current == null;
+        if (!holds) {
+          throw new TransactionConflictException(
+              "key 0x"
+                  + HexFormat.of().formatHex(key, 0, Math.min(key.length, 64))
+                  + (expectation.getPresent()
+                      ? " no longer holds the value read"
+                      : " was written since it was read as absent")
+                  + "; nothing was written: read again and retry");
+        }
+      }
+      db.write(batch, options);
+    } finally {
+      writeLock.writeLock().unlock();
+    }
+  }
+
+  private WriteBatch batch(WriteRequest request) {
+    WriteBatch batch = new WriteBatch();
+    for (int i = 0; i < request.getOperationsCount(); i++) {
+      Operation op = request.getOperations(i);
+      switch (op.getOpCase()) {
+        case PUT -> batch.put(key("key", op.getPut().getKey()), value(op.getPut().getValue()));
+        case DELETE -> batch.delete(key("key", op.getDelete().getKey()));
+        case OP_NOT_SET ->
+            throw ErrorCodes.invalidArgument("operation " + i + " is neither put nor delete");
+      }
+    }
+    return batch;
+  }
+
+  /** Runs a plain write, shared with other plain writes, exclusive of conditional writes. */
+  private void shared(Runnable write) {
+    writeLock.readLock().lock();
+    try {
+      write.run();
+    } finally {
+      writeLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void scan(ScanRequest request, StreamObserver<ScanResponse> response) {
+    ServerCallStreamObserver<ScanResponse> call = (ServerCallStreamObserver<ScanResponse>) response;
+    SnapshotLeases.Lease lease = null;
+    DbIterator iterator;
+    try {
+      checkNotExpired();
+      ReadOptions options =
+          ReadOptions.defaults()
+              .withLowerBound(bound("lower_bound", request.getLowerBound()))
+              .withUpperBound(bound("upper_bound", request.getUpperBound()))
+              .withPrefix(bound("prefix", request.getPrefix()))
+              .withFillCache(false);
+      lease = lease(request.getSnapshotId());
+      if (lease != null) {
+        options = options.withSnapshot(lease.snapshot);
+      }
+      iterator = db.iterator(options);
+    } catch (RuntimeException e) {
+      snapshots.done(lease);
+      response.onError(failure("Scan", e));
+      return;
+    }
+    long limit = request.getLimit() == 0 ? Long.MAX_VALUE : request.getLimit();
+    ScanPump pump = new ScanPump(call, iterator, limit, lease);
+    call.setOnCancelHandler(pump::finish);
+    call.setOnReadyHandler(pump::run);
+    pump.start();
+  }
+
+  /**
+   * Sends a scan in chunks as fast as the client takes them (gRPC flow control: it sends while the
+   * call is ready and resumes on the next ready signal), so a slow client never makes the server
+   * buffer a whole scan. gRPC runs the ready and cancel handlers of one call one at a time, so the
+   * pump needs no lock.
+   */
+  private final class ScanPump {
+    private final ServerCallStreamObserver<ScanResponse> call;
+    private final DbIterator iterator;
+    private final SnapshotLeases.@Nullable Lease lease;
+    private long remaining;
+    private boolean finished;
+
+    ScanPump(
+        ServerCallStreamObserver<ScanResponse> call,
+        DbIterator iterator,
+        long limit,
+        SnapshotLeases.@Nullable Lease lease) {
+      this.call = call;
+      this.iterator = iterator;
+      this.remaining = limit;
+      this.lease = lease;
+    }
+
+    void start() {
+      try {
+        iterator.seekToFirst();
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      run();
+    }
+
+    void run() {
+      try {
+        while (!finished && call.isReady()) {
+          if (call.isCancelled()) {
+            finish();
+            return;
+          }
+          ScanResponse.Builder chunk = ScanResponse.newBuilder();
+          int bytes = 0;
+          while (remaining > 0
+              && iterator.isValid()
+              && chunk.getEntriesCount() < CHUNK_ENTRIES
+              && bytes < CHUNK_BYTES) {
+            byte[] key = iterator.key();
+            byte[] value = iterator.value();
+            chunk.addEntries(
+                KeyValue.newBuilder()
+                    .setKey(ByteString.copyFrom(key))
+                    .setValue(ByteString.copyFrom(value)));
+            bytes += key.length + value.length;
+            remaining--;
+            iterator.next();
+          }
+          boolean last = remaining == 0 || !iterator.isValid();
+          if (chunk.getEntriesCount() > 0) {
+            call.onNext(chunk.build());
+          }
+          if (last) {
+            finish();
+            call.onCompleted();
+            return;
+          }
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    private void fail(RuntimeException e) {
+      boolean wasFinished = finished;
+      finish();
+      if (!wasFinished && !call.isCancelled()) {
+        call.onError(failure("Scan", e));
+      }
+    }
+
+    /** Closes the iterator and ends the snapshot use; idempotent. */
+    void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        iterator.close();
+      } finally {
+        snapshots.done(lease);
+      }
+    }
+  }
+
+  @Override
+  public void createSnapshot(
+      CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> response) {
+    unary(
+        "CreateSnapshot",
+        response,
+        () -> {
+          SnapshotLeases.Lease lease = snapshots.create();
+          return CreateSnapshotResponse.newBuilder()
+              .setSnapshotId(lease.id)
+              .setSequence(lease.snapshot.sequence())
+              .setLeaseMillis(TimeUnit.NANOSECONDS.toMillis(snapshots.leaseNanos()))
+              .build();
+        });
+  }
+
+  @Override
+  public void releaseSnapshot(
+      ReleaseSnapshotRequest request, StreamObserver<ReleaseSnapshotResponse> response) {
+    unary(
+        "ReleaseSnapshot",
+        response,
+        () -> {
+          snapshots.release(request.getSnapshotId());
+          return ReleaseSnapshotResponse.getDefaultInstance();
+        });
+  }
+
+  private SnapshotLeases.@Nullable Lease lease(long snapshotId) {
+    return snapshotId == 0 ? null : snapshots.acquire(snapshotId);
+  }
+
+  private byte[] key(String what, ByteString key) {
+    if (key.isEmpty()) {
+      throw ErrorCodes.invalidArgument(what + " is empty; keys are 1 to " + maxKeyBytes + " bytes");
+    }
+    if (key.size() > maxKeyBytes) {
+      throw ErrorCodes.invalidArgument(
+          what + " is " + key.size() + " bytes, over the server's limit of " + maxKeyBytes);
+    }
+    return key.toByteArray();
+  }
+
+  private byte[] value(ByteString value) {
+    if (value.size() > maxValueBytes) {
+      throw ErrorCodes.invalidArgument(
+          "value is " + value.size() + " bytes, over the server's limit of " + maxValueBytes);
+    }
+    return value.toByteArray();
+  }
+
+  private byte @Nullable [] bound(String what, ByteString bound) {
+    if (bound.isEmpty()) {
+      return null;
+    }
+    if (bound.size() > maxKeyBytes) {
+      throw ErrorCodes.invalidArgument(
+          what + " is " + bound.size() + " bytes, over the key limit of " + maxKeyBytes);
+    }
+    return bound.toByteArray();
+  }
+
+  private static dev.shale.lsm.api.WriteOptions writeOptions(WriteOptions options) {
+    dev.shale.lsm.api.Durability durability =
+        switch (options.getDurability()) {
+          case DURABILITY_DEFAULT -> null;
+          case DURABILITY_MEMORY -> dev.shale.lsm.api.Durability.MEMORY;
+          case DURABILITY_LOCAL -> dev.shale.lsm.api.Durability.LOCAL;
+          case DURABILITY_REMOTE -> dev.shale.lsm.api.Durability.REMOTE;
+          case UNRECOGNIZED ->
+              throw ErrorCodes.invalidArgument(
+                  "unknown durability " + options.getDurabilityValue() + " (a newer client?)");
+        };
+    return new dev.shale.lsm.api.WriteOptions(durability, options.getNoSlowdown());
+  }
+}
