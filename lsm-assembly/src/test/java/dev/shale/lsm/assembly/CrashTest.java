@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.engine.DbInspector;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,49 +121,9 @@ class CrashTest {
         Stream.of(next[0], next[1], next[2], next[3])
             .map(String::valueOf)
             .collect(Collectors.joining(","));
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashWriter.class.getName(),
-                dir.toString(),
-                starts,
-                memtable,
-                strategy));
-    command.addAll(List.of(extraArgs));
-    Process child =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    Set<Long> acked = new ConcurrentSkipListSet<>();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  if (line.equals("READY")) {
-                    ready.countDown();
-                  } else if (line.startsWith("ACK ")) {
-                    acked.add(Long.parseLong(line.substring(4)));
-                  }
-                }
-              } catch (IOException e) {
-                // the child died: what was read is what was acknowledged
-              }
-            });
-    reader.start();
-    assertTrue(ready.await(60, TimeUnit.SECONDS), "the writer did not start");
-    Thread.sleep(millisAfterReady);
-    child.destroyForcibly(); // SIGKILL on Linux
-    assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-    reader.join(10_000);
-    return acked;
+    List<String> args = new ArrayList<>(List.of(dir.toString(), starts, memtable, strategy));
+    args.addAll(List.of(extraArgs));
+    return KilledChild.runAndKill(CrashWriter.class, args, millisAfterReady);
   }
 
   /**

@@ -1,22 +1,15 @@
 package dev.shale.lsm.assembly;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shale.lsm.api.Db;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,45 +71,6 @@ class TransactionCrashTest {
   /** Runs the child until READY plus {@code millis}, kills it, returns the acknowledged batches. */
   private static Set<Long> runAndKill(List<String> args, long millis)
       throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                java,
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                TxnCrashChild.class.getName()));
-    command.addAll(args);
-    Process child =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    Set<Long> acked = new ConcurrentSkipListSet<>();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  if (line.equals("READY")) {
-                    ready.countDown();
-                  } else if (line.startsWith("ACK ")) {
-                    acked.add(Long.parseLong(line.substring(4)));
-                  }
-                }
-              } catch (IOException e) {
-                // the child died: what was read is what was acknowledged
-              }
-            });
-    reader.start();
-    assertTrue(ready.await(60, TimeUnit.SECONDS), "the child did not start");
-    Thread.sleep(millis);
-    child.destroyForcibly(); // SIGKILL on Linux
-    assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-    reader.join(10_000);
-    assertEquals(false, child.isAlive());
-    return acked;
+    return KilledChild.runAndKill(TxnCrashChild.class, args, millis);
   }
 }
