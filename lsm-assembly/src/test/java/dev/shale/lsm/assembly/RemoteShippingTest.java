@@ -465,6 +465,21 @@ class RemoteShippingTest {
     void run() throws Exception;
   }
 
+  @Test
+  void aStoreWithoutAtomicPutIfAbsentIsRefusedWithAClearMessage() throws IOException {
+    ObjectStore weak =
+        new dev.shale.lsm.tck.objectstore.ForwardingObjectStore(store) {
+          @Override
+          public Set<dev.shale.lsm.spi.objectstore.ObjectStoreCapability> capabilities() {
+            return Set.of();
+          }
+        };
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> open(tmp.resolve("a"), config(weak)));
+    assertTrue(e.getMessage().contains("put-if-absent"), e.getMessage());
+    assertTrue(keys("").isEmpty(), "nothing may be written to a store that cannot fence");
+  }
+
   private Set<String> keys(String prefix) throws IOException {
     Set<String> keys = new TreeSet<>();
     for (ObjectInfo o : RemoteKeys.listSorted(store, prefix, null)) {

@@ -48,6 +48,8 @@ import dev.shale.lsm.spi.compaction.CompactionOptions;
 import dev.shale.lsm.spi.compaction.CompactionStrategy;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableOptions;
+import dev.shale.lsm.spi.objectstore.ObjectStore;
+import dev.shale.lsm.spi.objectstore.ObjectStoreCapability;
 import dev.shale.lsm.spi.sstable.TableWriterOptions;
 import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.txn.TransactionSupport;
@@ -346,6 +348,16 @@ public final class Engine implements Db {
     RemoteConfig config = remote;
     if (config == null) {
       return null;
+    }
+    for (ObjectStore store : List.of(config.dataStore(), config.walStore())) {
+      if (!store.capabilities().contains(ObjectStoreCapability.PUT_IF_ABSENT)) {
+        // Without atomic create-only puts two primaries cannot be told apart: refuse, never
+        // pretend.
+        throw new IllegalArgumentException(
+            "object store "
+                + store.uri()
+                + " does not offer atomic put-if-absent, which fencing a second primary needs");
+      }
     }
     remoteData = new CountingObjectStore(config.dataStore());
     remoteWal =

@@ -13,17 +13,18 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An object store that passes every call to a delegate; the wrappers of this package override what
- * they change. Thread-safe when the delegate is.
+ * An object store that passes every call to a delegate; wrappers (this package's, or a test's)
+ * override what they change. Thread-safe when the delegate is.
  */
-abstract class ForwardingObjectStore implements ObjectStore {
+public abstract class ForwardingObjectStore implements ObjectStore {
   private final ObjectStore delegate;
 
-  ForwardingObjectStore(ObjectStore delegate) {
+  protected ForwardingObjectStore(ObjectStore delegate) {
     this.delegate = delegate;
   }
 
-  final ObjectStore delegate() {
+  /** The wrapped store. */
+  protected final ObjectStore delegate() {
     return delegate;
   }
 
