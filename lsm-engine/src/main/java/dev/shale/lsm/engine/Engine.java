@@ -134,14 +134,15 @@ public final class Engine implements Db {
   private volatile boolean writesClosed;
   private volatile boolean releasingLiveVersions;
 
-  // Shipping to an object store (all null without one). See docs/formats.md section 5.
+  // Shipping to an object store (all null without one). See docs/formats.md section 5. The
+  // volatile ones are set after background threads start.
   private final @Nullable RemoteConfig remote;
   private @Nullable CountingObjectStore remoteData;
   private @Nullable CountingObjectStore remoteWal;
   private @Nullable StoreRetries storeRetries;
-  private @Nullable WalShipper shipper;
-  private @Nullable RemoteSync remoteSync;
-  private @Nullable ExecutorService syncExecutor;
+  private volatile @Nullable WalShipper shipper;
+  private volatile @Nullable RemoteSync remoteSync;
+  private volatile @Nullable ExecutorService syncExecutor;
   private final AtomicBoolean syncQueued = new AtomicBoolean();
   private volatile long writerEpoch;
 
