@@ -364,6 +364,36 @@ class RemoteShippingTest {
   }
 
   @Test
+  void aPrimaryThatCrashedWhileReopeningKeepsItsOwnDirectory() {
+    Path dir = tmp.resolve("a");
+    try (Db a = Shale.builder(dir).options(smallOptions()).remote(config(store)).open()) {
+      for (int i = 0; i < 200; i++) {
+        a.put(key(i), value(i), MEMORY);
+      }
+    }
+    PausePoints crash =
+        new PausePoints()
+            .on(
+                "open.replayed",
+                () -> {
+                  throw new ShaleException("simulated crash after the claim");
+                });
+    assertThrows(
+        ShaleException.class,
+        () ->
+            Shale.builder(dir)
+                .options(smallOptions())
+                .remote(config(store).withPausePoints(crash))
+                .open());
+    AtomicBoolean restored = new AtomicBoolean();
+    PausePoints watch = new PausePoints().on("open.restored", () -> restored.set(true));
+    Db again = open(dir, config(store).withPausePoints(watch));
+    assertFalse(
+        restored.get(), "the directory was replaced although its epoch's state is the bucket's");
+    assertHas(again, 0, 200);
+  }
+
+  @Test
   void shippingRetriesThrottlingAndTheLagRecovers() {
     FaultInjectingObjectStore faulty = new FaultInjectingObjectStore(store, 42);
     Db a = open(tmp.resolve("a"), config(faulty));

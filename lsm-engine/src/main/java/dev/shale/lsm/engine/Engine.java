@@ -381,7 +381,8 @@ public final class Engine implements Db {
         why = "the directory holds no Db";
       } else {
         VersionSet.Recovered local = VersionSet.recover(storage, directory, options.numLevels());
-        if (local.writerEpoch() != claim.base().epoch()) {
+        Set<Long> bucketEpochs = WriterClaim.epochsOfState(remoteData, claim.base());
+        if (!bucketEpochs.contains(local.writerEpoch())) {
           why =
               "the directory holds the state of writer epoch "
                   + local.writerEpoch()

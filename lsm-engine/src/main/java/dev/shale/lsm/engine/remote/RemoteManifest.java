@@ -149,6 +149,14 @@ public record RemoteManifest(
     }
   }
 
+  /** Whether {@code other} describes the same tree, replay point and counters. */
+  public boolean sameState(RemoteManifest other) {
+    return replayAfterWalId == other.replayAfterWalId
+        && lastSequence == other.lastSequence
+        && nextFileNumber == other.nextFileNumber
+        && tableKeys().equals(other.tableKeys());
+  }
+
   /** The same state under another id and epoch (a claim copies the newest manifest). */
   public RemoteManifest as(long newId, long newEpoch, String writer, long now) {
     return new RemoteManifest(

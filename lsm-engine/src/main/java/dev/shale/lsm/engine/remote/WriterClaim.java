@@ -145,6 +145,34 @@ public final class WriterClaim {
     return last;
   }
 
+  /**
+   * The epochs whose primary may have produced {@code manifest}'s state: its own, and, while the
+   * manifest before it holds the same state one epoch earlier, that one's too. A claim copies the
+   * newest manifest, so a primary that crashed between its claim and its first own manifest leaves
+   * a copy of its predecessor's state: a directory of that predecessor's epoch is still current.
+   */
+  public static Set<Long> epochsOfState(ObjectStore data, RemoteManifest manifest)
+      throws IOException {
+    Set<Long> epochs = new HashSet<>();
+    epochs.add(manifest.epoch());
+    RemoteManifest m = manifest;
+    while (m.id() > 1) {
+      String key = RemoteKeys.manifest(m.id() - 1);
+      RemoteManifest previous;
+      try {
+        previous = RemoteManifest.decode(key, data.get(key));
+      } catch (dev.shale.lsm.spi.objectstore.NoSuchObjectException e) {
+        break; // collected
+      }
+      if (previous.epoch() != m.epoch() - 1 || !previous.sameState(m)) {
+        break;
+      }
+      epochs.add(previous.epoch());
+      m = previous;
+    }
+    return epochs;
+  }
+
   /** Fails when a newer epoch than {@code epoch} has been claimed. */
   public static void checkEpoch(ObjectStore data, long epoch) throws IOException {
     RemoteManifest newest = readNewest(data);
