@@ -18,6 +18,7 @@ module dev.shale.lsm.api {
   exports dev.shale.lsm.spi.cache;
   exports dev.shale.lsm.spi.compaction;
   exports dev.shale.lsm.spi.objectstore;
+  exports dev.shale.lsm.spi.txn;
 
   uses dev.shale.lsm.spi.wal.WalProvider;
   uses dev.shale.lsm.spi.memtable.MemtableProvider;
@@ -25,4 +26,5 @@ module dev.shale.lsm.api {
   uses dev.shale.lsm.spi.cache.BlockCacheProvider;
   uses dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
   uses dev.shale.lsm.spi.objectstore.ObjectStoreProvider;
+  uses dev.shale.lsm.spi.txn.TransactionProvider;
 }

@@ -84,6 +84,18 @@ public interface Db extends AutoCloseable {
   /** A snapshot of the current state; close it when done. */
   Snapshot snapshot();
 
+  /**
+   * Starts an optimistic transaction (needs the {@code lsm-txn} module, installed by default).
+   *
+   * @throws UnsupportedOperationException when no transaction provider is installed
+   */
+  Transaction beginTransaction(TransactionOptions options);
+
+  /** Starts a serializable transaction with the default durability. */
+  default Transaction beginTransaction() {
+    return beginTransaction(TransactionOptions.defaults());
+  }
+
   /** Counters and shape of the Db now. */
   DbStats stats();
 

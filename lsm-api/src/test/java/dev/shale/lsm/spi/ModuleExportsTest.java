@@ -36,6 +36,7 @@ class ModuleExportsTest {
             "dev.shale.lsm.spi.memtable",
             "dev.shale.lsm.spi.objectstore",
             "dev.shale.lsm.spi.sstable",
+            "dev.shale.lsm.spi.txn",
             "dev.shale.lsm.spi.wal"),
         exported);
   }

@@ -10,10 +10,12 @@ import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Resolves each chosen part and builds the engine from them. */
 @Module
@@ -58,6 +60,14 @@ final class EngineModule {
     return ProviderRegistry.of(SSTableFormat.class, formats);
   }
 
+  /** The installed transaction provider ("optimistic" by default), or null when none is. */
+  @Provides
+  static @Nullable TransactionProvider transactions() {
+    return ProviderRegistry.installed(TransactionProvider.class)
+        .find(Shale.DEFAULT_TRANSACTIONS)
+        .orElse(null);
+  }
+
   @Provides
   static EngineParts parts(
       PartChoices choices,
@@ -66,9 +76,17 @@ final class EngineModule {
       SSTableFormat tableFormat,
       ProviderRegistry<SSTableFormat> readableFormats,
       BlockCacheProvider blockCache,
-      CompactionStrategyProvider compaction) {
+      CompactionStrategyProvider compaction,
+      @Nullable TransactionProvider transactions) {
     return new EngineParts(
-        choices.storage(), wal, memtable, tableFormat, readableFormats, blockCache, compaction);
+        choices.storage(),
+        wal,
+        memtable,
+        tableFormat,
+        readableFormats,
+        blockCache,
+        compaction,
+        transactions);
   }
 
   @Provides

@@ -30,6 +30,7 @@ public final class Shale {
   public static final String DEFAULT_TABLE_FORMAT = "block";
   public static final String DEFAULT_BLOCK_CACHE = "caffeine";
   public static final String DEFAULT_COMPACTION = "leveled";
+  public static final String DEFAULT_TRANSACTIONS = "optimistic";
 
   private Shale() {}
 

@@ -9,6 +9,8 @@ import dev.shale.lsm.api.ReadOptions;
 import dev.shale.lsm.api.ShaleException;
 import dev.shale.lsm.api.Snapshot;
 import dev.shale.lsm.api.StorageIOException;
+import dev.shale.lsm.api.Transaction;
+import dev.shale.lsm.api.TransactionOptions;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.api.WriteOptions;
 import dev.shale.lsm.api.WriteStallException;
@@ -29,7 +31,9 @@ import dev.shale.lsm.engine.version.VersionSet;
 import dev.shale.lsm.engine.write.CommitQueue;
 import dev.shale.lsm.engine.write.PendingWrite;
 import dev.shale.lsm.spi.InternalIterator;
+import dev.shale.lsm.spi.KeyOrder;
 import dev.shale.lsm.spi.LookupResult;
+import dev.shale.lsm.spi.Sequences;
 import dev.shale.lsm.spi.cache.BlockCache;
 import dev.shale.lsm.spi.cache.BlockCacheStats;
 import dev.shale.lsm.spi.compaction.CompactionOptions;
@@ -37,6 +41,8 @@ import dev.shale.lsm.spi.compaction.CompactionStrategy;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableOptions;
 import dev.shale.lsm.spi.sstable.TableWriterOptions;
+import dev.shale.lsm.spi.txn.TransactionProvider;
+import dev.shale.lsm.spi.txn.TransactionSupport;
 import dev.shale.lsm.spi.wal.WalOptions;
 import dev.shale.lsm.spi.wal.WalReplayResult;
 import dev.shale.lsm.spi.wal.WriteAheadLog;
@@ -92,6 +98,7 @@ public final class Engine implements Db {
   private final ExecutorService compactionExecutor;
   private final AtomicLong memtableIds = new AtomicLong();
   private final Counters counters = new Counters();
+  private final TransactionSupport transactionSupport = new EngineTransactionSupport();
   // Assigned once in open(), before the Db is visible to anyone.
   private VersionSet versions;
   private WriteAheadLog wal;
@@ -868,6 +875,20 @@ public final class Engine implements Db {
   }
 
   @Override
+  public Transaction beginTransaction(TransactionOptions transactionOptions) {
+    if (transactionOptions == null) {
+      throw new IllegalArgumentException("transaction options must not be null");
+    }
+    ensureOpen();
+    TransactionProvider provider = parts.transactions();
+    if (provider == null) {
+      throw new UnsupportedOperationException(
+          "no transaction provider is installed; put the lsm-txn module on the class or module path");
+    }
+    return provider.begin(transactionSupport, transactionOptions);
+  }
+
+  @Override
   public Snapshot snapshot() {
     ensureOpen();
     return snapshots.take(visibleSequence);
@@ -1084,6 +1105,126 @@ public final class Engine implements Db {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** The primitives transactions are built on; validation runs on the commit leader. */
+  private final class EngineTransactionSupport implements TransactionSupport {
+    @Override
+    public Snapshot snapshot() {
+      return Engine.this.snapshot();
+    }
+
+    @Override
+    public byte @Nullable [] get(byte[] key, ReadOptions readOptions) {
+      return Engine.this.get(key, readOptions);
+    }
+
+    @Override
+    public DbIterator iterator(ReadOptions readOptions) {
+      return Engine.this.iterator(readOptions);
+    }
+
+    @Override
+    public void commit(WriteBatch batch, WriteOptions writeOptions, CommitValidator validator) {
+      if (batch == null || writeOptions == null || validator == null) {
+        throw new IllegalArgumentException("batch, options and validator must not be null");
+      }
+      ensureOpen();
+      checkLimits(batch);
+      Durability durability = writeOptions.durabilityOr(options.defaultDurability());
+      if (durability == Durability.REMOTE) {
+        throw new IllegalArgumentException(
+            "REMOTE durability needs a Db opened with an object store; use MEMORY or LOCAL");
+      }
+      ensureWritable();
+      PendingWrite write = PendingWrite.batch(batch, durability, writeOptions.noSlowdown());
+      commits.submit(
+          PendingWrite.control(
+              () -> {
+                validator.validate(new LeaderState());
+                if (!batch.isEmpty()) {
+                  commitGroup(List.of(write));
+                  write.rethrowFailure();
+                }
+              }));
+    }
+  }
+
+  /** The committed state as the commit leader sees it: every earlier commit applied. */
+  private final class LeaderState implements TransactionSupport.CommittedState {
+    @Override
+    public long latestSequence(byte[] key) {
+      checkKey(key);
+      SuperVersion sv = acquireSuperVersion();
+      try {
+        LookupResult found = sv.active().table().get(key, Sequences.MAX_SEQUENCE);
+        if (found == null) {
+          for (MemtableHandle m : sv.immutables()) {
+            found = m.table().get(key, Sequences.MAX_SEQUENCE);
+            if (found != null) {
+              break;
+            }
+          }
+        }
+        if (found == null) {
+          found = getFromTables(sv.version(), key, Sequences.MAX_SEQUENCE);
+        }
+        return found == null ? -1 : found.sequence();
+      } finally {
+        sv.unref();
+      }
+    }
+
+    @Override
+    public boolean changedSince(byte @Nullable [] from, byte @Nullable [] to, long sequence) {
+      SuperVersion sv = acquireSuperVersion();
+      try {
+        List<InternalIterator> sources = new ArrayList<>();
+        List<MemtableHandle> memtables = new ArrayList<>(sv.immutables());
+        memtables.add(sv.active());
+        for (MemtableHandle m : memtables) {
+          if (m.largestSequence() > sequence) {
+            sources.add(m.table().iterator());
+          }
+        }
+        Version version = sv.version();
+        for (int level = 0; level < version.numLevels(); level++) {
+          for (FileMeta f : version.overlapping(level, from, to)) {
+            if (f.largestSequence() > sequence) {
+              sources.add(tables.reader(f.fileId()).iterator(false));
+            }
+          }
+        }
+        for (InternalIterator source : sources) {
+          try (source) {
+            if (hasNewer(source, from, to, sequence)) {
+              return true;
+            }
+          }
+        }
+        return false;
+      } finally {
+        sv.unref();
+      }
+    }
+
+    private boolean hasNewer(
+        InternalIterator source, byte @Nullable [] from, byte @Nullable [] to, long sequence) {
+      if (from == null) {
+        source.seekToFirst();
+      } else {
+        source.seek(from, Sequences.MAX_SEQUENCE);
+      }
+      for (; source.isValid(); source.next()) {
+        if (to != null && KeyOrder.compareKeys(source.key(), to) >= 0) {
+          return false;
+        }
+        if (source.sequence() > sequence) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** What the compaction scheduler needs from the engine. */

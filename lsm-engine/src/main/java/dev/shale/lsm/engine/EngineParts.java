@@ -6,7 +6,9 @@ import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parts an {@link Engine} is built from. The engine depends on these SPIs only; {@code
@@ -19,6 +21,7 @@ import dev.shale.lsm.spi.wal.WalProvider;
  * @param tableFormats every installed format, to read existing files whatever wrote them
  * @param blockCache the block cache
  * @param compaction the compaction strategy
+ * @param transactions optimistic transactions, or null when none is installed
  */
 public record EngineParts(
     Storage storage,
@@ -27,4 +30,5 @@ public record EngineParts(
     SSTableFormat tableFormat,
     ProviderRegistry<SSTableFormat> tableFormats,
     BlockCacheProvider blockCache,
-    CompactionStrategyProvider compaction) {}
+    CompactionStrategyProvider compaction,
+    @Nullable TransactionProvider transactions) {}

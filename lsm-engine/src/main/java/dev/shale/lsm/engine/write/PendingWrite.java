@@ -89,6 +89,22 @@ public final class PendingWrite {
     this.done = true; // volatile write publishes failure and firstSequence
   }
 
+  /**
+   * Throws the failure this write completed with, if any (for writes committed inside a control).
+   */
+  public void rethrowFailure() {
+    Throwable f = failure;
+    if (f instanceof RuntimeException re) {
+      throw re;
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+    if (f != null) {
+      throw new dev.shale.lsm.api.ShaleException(String.valueOf(f.getMessage()), f);
+    }
+  }
+
   boolean isDone() {
     return done;
   }
