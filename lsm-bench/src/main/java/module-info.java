@@ -19,5 +19,4 @@ module dev.shale.lsm.bench {
 
   opens dev.shale.lsm.bench to
       info.picocli;
-
 }

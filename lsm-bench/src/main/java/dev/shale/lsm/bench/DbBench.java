@@ -36,10 +36,16 @@ import picocli.CommandLine.Option;
     description = "Runs the same workloads on Shale and RocksJava and prints their ratios.")
 public final class DbBench implements Callable<Integer> {
 
-  @Option(names = "--engines", split = ",", description = "Engines, in ratio order (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--engines",
+      split = ",",
+      description = "Engines, in ratio order (default: ${DEFAULT-VALUE}).")
   List<String> engines = new ArrayList<>(List.of("shale", "rocksjava"));
 
-  @Option(names = "--workloads", split = ",", description = "Workloads to run (default: all): ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--workloads",
+      split = ",",
+      description = "Workloads to run (default: all): ${DEFAULT-VALUE}.")
   List<String> workloads = new ArrayList<>(Workloads.ALL);
 
   @Option(names = "--only", description = "'machine': measure the machine's bounds and stop.")
@@ -51,10 +57,15 @@ public final class DbBench implements Callable<Integer> {
   @Option(names = "--reads", description = "Operations per read workload (default: --num).")
   long reads = -1;
 
-  @Option(names = "--sync-num", description = "Writes per fillsync run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sync-num",
+      description = "Writes per fillsync run (default: ${DEFAULT-VALUE}).")
   int syncNum = 20_000;
 
-  @Option(names = "--duration", description = "Cap in seconds on each read, overwrite and fillsync phase; 0 = none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      description =
+          "Cap in seconds on each read, overwrite and fillsync phase; 0 = none (default: ${DEFAULT-VALUE}).")
   double duration = 0;
 
   @Option(names = "--threads", description = "Reader threads (default: ${DEFAULT-VALUE}).")
@@ -66,7 +77,9 @@ public final class DbBench implements Callable<Integer> {
   @Option(names = "--value-size", description = "Value bytes (default: ${DEFAULT-VALUE}).")
   int valueSize = 100;
 
-  @Option(names = "--batch-size", description = "Keys per batch in bulkload (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      description = "Keys per batch in bulkload (default: ${DEFAULT-VALUE}).")
   int batchSize = 1000;
 
   @Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -75,13 +88,18 @@ public final class DbBench implements Callable<Integer> {
   @Option(names = "--memtable-mb", description = "Memtable size, MiB (default: ${DEFAULT-VALUE}).")
   long memtableMb = 64;
 
-  @Option(names = "--max-immutable-memtables", description = "Frozen memtables before writes stop (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-immutable-memtables",
+      description = "Frozen memtables before writes stop (default: ${DEFAULT-VALUE}).")
   int maxImmutableMemtables = 2;
 
   @Option(names = "--cache-mb", description = "Block cache, MiB (default: ${DEFAULT-VALUE}).")
   long cacheMb = 256;
 
-  @Option(names = "--bigdata-cache-mb", description = "Block cache of bulkload's reads, MiB, smaller than its data (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bigdata-cache-mb",
+      description =
+          "Block cache of bulkload's reads, MiB, smaller than its data (default: ${DEFAULT-VALUE}).")
   long bigdataCacheMb = 16;
 
   @Option(names = "--bloom-bits", description = "Bloom bits per key (default: ${DEFAULT-VALUE}).")
@@ -90,13 +108,20 @@ public final class DbBench implements Callable<Integer> {
   @Option(names = "--block-size", description = "Data block bytes (default: ${DEFAULT-VALUE}).")
   int blockSize = 4096;
 
-  @Option(names = "--compression", description = "none or lz4, for both engines (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--compression",
+      description = "none or lz4, for both engines (default: ${DEFAULT-VALUE}).")
   String compression = "lz4";
 
-  @Option(names = "--compaction-threads", description = "Compaction threads, plus one flush thread, for both (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--compaction-threads",
+      description =
+          "Compaction threads, plus one flush thread, for both (default: ${DEFAULT-VALUE}).")
   int compactionThreads = 1;
 
-  @Option(names = "--memtable", description = "Shale memtable provider (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--memtable",
+      description = "Shale memtable provider (default: ${DEFAULT-VALUE}).")
   String memtable = "skiplist";
 
   @Option(names = "--db", description = "Where the Dbs live (default: ${DEFAULT-VALUE}).")
@@ -108,31 +133,49 @@ public final class DbBench implements Callable<Integer> {
   @Option(names = "--csv", description = "Also write the results as CSV to this file.")
   @Nullable Path csv;
 
-  @Option(names = "--fork", negatable = true, description = "Run each engine and workload in a child JVM (default: ${DEFAULT-VALUE}); --no-fork runs in this JVM, so process figures are shared.")
+  @Option(
+      names = "--fork",
+      negatable = true,
+      description =
+          "Run each engine and workload in a child JVM (default: ${DEFAULT-VALUE}); --no-fork runs in this JVM, so process figures are shared.")
   boolean fork = true;
 
-  @Option(names = "--jvm-flags", description = "Flags of every child JVM (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jvm-flags",
+      description = "Flags of every child JVM (default: ${DEFAULT-VALUE}).")
   String jvmFlags = "-Xmx2g -XX:+UseG1GC";
 
-  @Option(names = "--profile", description = "Record a JFR profile (settings=profile) of each child into --profile-dir.")
+  @Option(
+      names = "--profile",
+      description = "Record a JFR profile (settings=profile) of each child into --profile-dir.")
   boolean profile;
 
-  @Option(names = "--profile-dir", description = "Where --profile writes .jfr files (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--profile-dir",
+      description = "Where --profile writes .jfr files (default: ${DEFAULT-VALUE}).")
   Path profileDir = Path.of("bench-profiles");
 
   @Option(names = "--skip-machine", description = "Do not measure the machine's bounds.")
   boolean skipMachine;
 
-  @Option(names = "--fsync-samples", description = "Appends + fsync measured (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--fsync-samples",
+      description = "Appends + fsync measured (default: ${DEFAULT-VALUE}).")
   int fsyncSamples = 2000;
 
-  @Option(names = "--seq-write-mb", description = "MiB written to measure sequential bandwidth (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq-write-mb",
+      description = "MiB written to measure sequential bandwidth (default: ${DEFAULT-VALUE}).")
   long seqWriteMb = 256;
 
-  @Option(names = "--child-timeout", description = "Seconds a child JVM may run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--child-timeout",
+      description = "Seconds a child JVM may run (default: ${DEFAULT-VALUE}).")
   long childTimeout = 3600;
 
-  @Option(names = "--label", description = "What to call the Shale build in the header, e.g. a commit.")
+  @Option(
+      names = "--label",
+      description = "What to call the Shale build in the header, e.g. a commit.")
   String label = "";
 
   @Option(names = "--child-engine", hidden = true)
@@ -407,10 +450,7 @@ public final class DbBench implements Callable<Integer> {
             "--child-result", result.toString(),
             "--db", db.toString()));
     Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       if (!process.waitFor(childTimeout, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -427,7 +467,11 @@ public final class DbBench implements Callable<Integer> {
     return RunResult.failed(
         engine.label(),
         workload,
-        "child JVM exited with " + process.exitValue() + " and no result; log " + log + ": "
+        "child JVM exited with "
+            + process.exitValue()
+            + " and no result; log "
+            + log
+            + ": "
             + tail(log));
   }
 

@@ -16,10 +16,19 @@ import java.util.Locale;
  * @param fsyncSamples appends measured
  * @param fsyncP50Nanos median latency of append + fdatasync
  * @param fsyncP99Nanos 99th percentile
+ * @param preallocatedFsyncP50Nanos median latency of the same append + fdatasync into space that
+ *     was written and synced before (no block allocation, no size change: the cheapest sync a log
+ *     that preallocates or recycles its files gets)
+ * @param preallocatedFsyncP99Nanos 99th percentile of that
  * @param seqWriteBytesPerSecond sequential write bandwidth, fsync included
  */
 record MachineBounds(
-    int fsyncSamples, long fsyncP50Nanos, long fsyncP99Nanos, double seqWriteBytesPerSecond) {
+    int fsyncSamples,
+    long fsyncP50Nanos,
+    long fsyncP99Nanos,
+    long preallocatedFsyncP50Nanos,
+    long preallocatedFsyncP99Nanos,
+    double seqWriteBytesPerSecond) {
 
   private static final int RECORD_BYTES = 128;
 
@@ -52,6 +61,36 @@ record MachineBounds(
     } finally {
       Files.deleteIfExists(log);
     }
+    LatencyHistogram pre = new LatencyHistogram();
+    try (FileChannel ch =
+        FileChannel.open(
+            log,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+      long size = (long) samples * RECORD_BYTES;
+      for (long at = 0; at < size; at += zeros.capacity()) {
+        zeros.clear();
+        ch.write(zeros, at);
+      }
+      ch.force(true);
+      ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES);
+      for (int i = 0; i < samples; i++) {
+        record.clear();
+        record.putInt(0, i + 1);
+        long t0 = System.nanoTime();
+        long at = (long) i * RECORD_BYTES;
+        while (record.hasRemaining()) {
+          at += ch.write(record, at);
+        }
+        ch.force(false);
+        pre.record(System.nanoTime() - t0);
+      }
+    } finally {
+      Files.deleteIfExists(log);
+    }
     Path big = directory.resolve("seqwrite-probe.dat");
     double bandwidth;
     try (FileChannel ch =
@@ -78,7 +117,12 @@ record MachineBounds(
       Files.deleteIfExists(big);
     }
     return new MachineBounds(
-        samples, h.percentileNanos(0.50), h.percentileNanos(0.99), bandwidth);
+        samples,
+        h.percentileNanos(0.50),
+        h.percentileNanos(0.99),
+        pre.percentileNanos(0.50),
+        pre.percentileNanos(0.99),
+        bandwidth);
   }
 
   /** Synchronous commits per second one thread can reach: one fsync each. */
@@ -97,12 +141,15 @@ record MachineBounds(
   String describe() {
     return String.format(
         Locale.ROOT,
-        "fsync (128 B append + fdatasync, %d samples): p50 %.3f ms, p99 %.3f ms -> %.0f sync"
+        "fsync (128 B append + fdatasync, %d samples): p50 %.3f ms, p99 %.3f ms"
+            + " (into preallocated space: p50 %.3f ms, p99 %.3f ms) -> %.0f sync"
             + " commits/s per thread; group-commit target at 8 threads %.0f ops/s;"
             + " sequential write %.0f MiB/s",
         fsyncSamples,
         fsyncP50Nanos / 1e6,
         fsyncP99Nanos / 1e6,
+        preallocatedFsyncP50Nanos / 1e6,
+        preallocatedFsyncP99Nanos / 1e6,
         syncBoundOneThread(),
         groupCommitTarget(8),
         seqWriteBytesPerSecond / (1 << 20));

@@ -74,7 +74,9 @@ final class Report {
               row,
               opsText(row, engines.get(0)),
               pair ? opsText(row, engines.get(1)) : "",
-              pair ? ratioText(row, c -> c.phase() == null ? Double.NaN : c.phase().opsPerSecond()) : "",
+              pair
+                  ? ratioText(row, c -> c.phase() == null ? Double.NaN : c.phase().opsPerSecond())
+                  : "",
               latencyText(row, engines.get(0)),
               pair ? latencyText(row, engines.get(1)) : ""));
     }
@@ -96,8 +98,14 @@ final class Report {
               row,
               triple(row, RunResult::writeAmplification, "%.2f"),
               triple(row, RunResult::spaceAmplification, "%.2f"),
-              triple(row, r -> r.peakRssBytes() < 0 ? Double.NaN : r.peakRssBytes() / 1048576.0, "%.0f"),
-              triple(row, r -> r.liveHeapBytes() < 0 ? Double.NaN : r.liveHeapBytes() / 1048576.0, "%.0f")));
+              triple(
+                  row,
+                  r -> r.peakRssBytes() < 0 ? Double.NaN : r.peakRssBytes() / 1048576.0,
+                  "%.0f"),
+              triple(
+                  row,
+                  r -> r.liveHeapBytes() < 0 ? Double.NaN : r.liveHeapBytes() / 1048576.0,
+                  "%.0f")));
     }
     out.append(System.lineSeparator()).append("notes:").append(System.lineSeparator());
     for (String row : rows) {
@@ -138,7 +146,9 @@ final class Report {
 
   private static String micros(long nanos) {
     double us = nanos / 1000.0;
-    return us < 10 ? String.format(Locale.ROOT, "%.1f", us) : String.format(Locale.ROOT, "%.0f", us);
+    return us < 10
+        ? String.format(Locale.ROOT, "%.1f", us)
+        : String.format(Locale.ROOT, "%.0f", us);
   }
 
   /** The Shale / RocksJava ratio of a row's value, or NaN. */
@@ -166,7 +176,8 @@ final class Report {
     for (EngineKind e : engines) {
       Cell c = cell(row, e);
       double v = c == null || !c.run().ok() ? Double.NaN : value.applyAsDouble(c.run());
-      s.append(s.length() == 0 ? "" : "/").append(Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v));
+      s.append(s.length() == 0 ? "" : "/")
+          .append(Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v));
     }
     if (engines.size() == 2) {
       s.append(" (").append(ratioText(row, c -> value.applyAsDouble(c.run()))).append(')');

@@ -98,8 +98,7 @@ final class RocksJavaBenchDb implements BenchDb {
     return switch (name) {
       case "none" -> CompressionType.NO_COMPRESSION;
       case "lz4" -> CompressionType.LZ4_COMPRESSION;
-      default ->
-          throw new IllegalArgumentException("compression '" + name + "': use none or lz4");
+      default -> throw new IllegalArgumentException("compression '" + name + "': use none or lz4");
     };
   }
 

@@ -53,7 +53,9 @@ record RunResult(
   }
 
   double writeAmplification() {
-    return userBytes <= 0 || storageWriteBytes < 0 ? Double.NaN : (double) storageWriteBytes / userBytes;
+    return userBytes <= 0 || storageWriteBytes < 0
+        ? Double.NaN
+        : (double) storageWriteBytes / userBytes;
   }
 
   double spaceAmplification() {

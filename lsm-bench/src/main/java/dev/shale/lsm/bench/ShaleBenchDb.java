@@ -37,7 +37,8 @@ final class ShaleBenchDb implements BenchDb {
             .compactionThreads(s.compactionThreads())
             .defaultDurability(Durability.MEMORY)
             .build();
-    return new ShaleBenchDb(Shale.builder(directory).options(options).memtable(s.memtable()).open());
+    return new ShaleBenchDb(
+        Shale.builder(directory).options(options).memtable(s.memtable()).open());
   }
 
   @Override

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Data sets, per engine under the run's root: {@code main} is loaded by fillrandom (every key
  * {@code 0..num-1} once, in random order), then overwritten by overwrite, and read by the read
  * workloads after a full compaction settled it (loaded on demand when a read workload runs alone);
- * readwhilewriting modifies it, so it runs last. fillseq, fillsync-N and bulkload use fresh Dbs they
- * delete afterwards.
+ * readwhilewriting modifies it, so it runs last. fillseq, fillsync-N and bulkload use fresh Dbs
+ * they delete afterwards.
  */
 final class Workloads {
   /** Every workload, in the order a run executes them. */
@@ -44,7 +44,9 @@ final class Workloads {
 
   /** The report rows each workload produces, in order. */
   static List<String> rows(String workload) {
-    return workload.equals("bulkload") ? List.of("bulkload", "readrandom-bigdata") : List.of(workload);
+    return workload.equals("bulkload")
+        ? List.of("bulkload", "readrandom-bigdata")
+        : List.of(workload);
   }
 
   private static final int SEEK_NEXTS = 10;
@@ -80,7 +82,8 @@ final class Workloads {
         }
       };
     } catch (RuntimeException | IOException | Error e) {
-      LoggerFactory.getLogger(Workloads.class).error("{} on {} failed", workload, engine.label(), e);
+      LoggerFactory.getLogger(Workloads.class)
+          .error("{} on {} failed", workload, engine.label(), e);
       StringBuilder why = new StringBuilder(e.toString());
       for (Throwable c = e.getCause(); c != null && why.length() < 600; c = c.getCause()) {
         why.append(" <- ").append(c);
@@ -113,8 +116,15 @@ final class Workloads {
         db.compactAll(); // settle for the read workloads; not counted
         markLoaded();
       }
-      return finish(workload, dir, db, List.of(phase), phase.ops() * config.entryBytes(), written,
-          config.num() * config.entryBytes(), !random);
+      return finish(
+          workload,
+          dir,
+          db,
+          List.of(phase),
+          phase.ops() * config.entryBytes(),
+          written,
+          config.num() * config.entryBytes(),
+          !random);
     }
   }
 
@@ -140,8 +150,15 @@ final class Workloads {
       db.flushAndWait();
       long written = ProcessMetrics.storageWriteBytes() - io0;
       db.compactAll(); // settle for the read workloads; not counted
-      return finish("overwrite", dir, db, List.of(phase), phase.ops() * config.entryBytes(),
-          written, config.num() * config.entryBytes(), false);
+      return finish(
+          "overwrite",
+          dir,
+          db,
+          List.of(phase),
+          phase.ops() * config.entryBytes(),
+          written,
+          config.num() * config.entryBytes(),
+          false);
     }
   }
 
@@ -173,8 +190,16 @@ final class Workloads {
           writer == null
               ? ""
               : String.format(Locale.ROOT, "writer=%.0f ops/s ", writes.get() * 1e9 / writerNanos);
-      return finish(workload, dir, db, List.of(phase), writes.get() * config.entryBytes(), written,
-          config.num() * config.entryBytes(), false, extra);
+      return finish(
+          workload,
+          dir,
+          db,
+          List.of(phase),
+          writes.get() * config.entryBytes(),
+          written,
+          config.num() * config.entryBytes(),
+          false,
+          extra);
     }
   }
 
@@ -189,7 +214,8 @@ final class Workloads {
           byte[] key = keys.newKey();
           SplittableRandom random = new SplittableRandom(seedBase + t);
           return switch (row) {
-            case "readmissing" -> i -> db.get(keys.fillMissing(key, random.nextInt(config.num()))) != null;
+            case "readmissing" ->
+                i -> db.get(keys.fillMissing(key, random.nextInt(config.num()))) != null;
             case "seekrandom" ->
                 i -> {
                   try (BenchDb.Cursor cursor = db.cursor()) {
@@ -290,8 +316,15 @@ final class Workloads {
       // The row counts keys, and its time includes the flush that puts them on disk; its latency
       // figures are per batch.
       load =
-          new PhaseResult("bulkload", config.num(), loadNanos, -1, load.p50Nanos(), load.p99Nanos(),
-              load.p999Nanos(), load.maxNanos());
+          new PhaseResult(
+              "bulkload",
+              config.num(),
+              loadNanos,
+              -1,
+              load.p50Nanos(),
+              load.p99Nanos(),
+              load.p999Nanos(),
+              load.maxNanos());
       db.compactAll();
       long written = ProcessMetrics.storageWriteBytes() - io0;
       PhaseResult reads = readPhase("readrandom-bigdata", db);
@@ -300,13 +333,29 @@ final class Workloads {
     }
   }
 
-  private RunResult finish(String workload, Path dir, BenchDb db, List<PhaseResult> phases,
-      long userBytes, long written, long liveBytes, boolean deleteAfter) throws IOException {
+  private RunResult finish(
+      String workload,
+      Path dir,
+      BenchDb db,
+      List<PhaseResult> phases,
+      long userBytes,
+      long written,
+      long liveBytes,
+      boolean deleteAfter)
+      throws IOException {
     return finish(workload, dir, db, phases, userBytes, written, liveBytes, deleteAfter, "");
   }
 
-  private RunResult finish(String workload, Path dir, BenchDb db, List<PhaseResult> phases,
-      long userBytes, long written, long liveBytes, boolean deleteAfter, String extraNotes)
+  private RunResult finish(
+      String workload,
+      Path dir,
+      BenchDb db,
+      List<PhaseResult> phases,
+      long userBytes,
+      long written,
+      long liveBytes,
+      boolean deleteAfter,
+      String extraNotes)
       throws IOException {
     String notes = extraNotes + db.notes();
     long heap = ProcessMetrics.liveHeapBytes();
@@ -316,14 +365,25 @@ final class Workloads {
     if (deleteAfter) {
       deleteTree(dir);
     }
-    return new RunResult(engine.label(), workload, phases, userBytes, written, liveBytes, disk, rss,
-        heap, notes, "");
+    return new RunResult(
+        engine.label(),
+        workload,
+        phases,
+        userBytes,
+        written,
+        liveBytes,
+        disk,
+        rss,
+        heap,
+        notes,
+        "");
   }
 
   /** The main data set, loaded and settled first when a read workload runs without fillrandom. */
   private Path ensureMain() throws IOException {
     Path dir = root.resolve("main");
-    if (Files.isDirectory(dir) && Files.isRegularFile(marker())
+    if (Files.isDirectory(dir)
+        && Files.isRegularFile(marker())
         && Files.readString(marker(), StandardCharsets.UTF_8).equals(loadSignature())) {
       return dir;
     }
@@ -343,8 +403,15 @@ final class Workloads {
   }
 
   private String loadSignature() {
-    return config.num() + " " + config.keySize() + " " + config.valueSize() + " " + config.seed()
-        + " " + config.engine();
+    return config.num()
+        + " "
+        + config.keySize()
+        + " "
+        + config.valueSize()
+        + " "
+        + config.seed()
+        + " "
+        + config.engine();
   }
 
   private Path fresh(String name) throws IOException {

@@ -31,16 +31,25 @@ class DbBenchSmokeTest {
     String output =
         run(
             "--no-fork",
-            "--num", "3000",
-            "--reads", "600",
-            "--sync-num", "48",
-            "--memtable-mb", "1",
-            "--cache-mb", "8",
-            "--bigdata-cache-mb", "1",
-            "--batch-size", "100",
+            "--num",
+            "3000",
+            "--reads",
+            "600",
+            "--sync-num",
+            "48",
+            "--memtable-mb",
+            "1",
+            "--cache-mb",
+            "8",
+            "--bigdata-cache-mb",
+            "1",
+            "--batch-size",
+            "100",
             "--skip-machine",
-            "--db", dir.resolve("db").toString(),
-            "--csv", csv.toString());
+            "--db",
+            dir.resolve("db").toString(),
+            "--csv",
+            csv.toString());
     Map<String, Map<String, String[]>> rows = csvRows(csv);
     List<String> expected = new ArrayList<>();
     for (String w : Workloads.ALL) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class LatencyHistogramTest {
 
   @Property
-  void everyValueFallsInABucketThatHoldsIt(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long v) {
+  void everyValueFallsInABucketThatHoldsIt(
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long v) {
     int i = LatencyHistogram.index(v);
     assertTrue(LatencyHistogram.lowerBound(i) <= v, "lower bound of " + v);
     assertTrue(v <= LatencyHistogram.upperBound(i), "upper bound of " + v);

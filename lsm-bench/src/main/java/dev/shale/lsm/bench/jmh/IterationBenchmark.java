@@ -47,7 +47,9 @@ import org.rocksdb.RocksIterator;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class IterationBenchmark {
   static final int ENTRIES = 200_000;
 
@@ -65,7 +67,8 @@ public class IterationBenchmark {
 
   @Setup
   public void setUp() throws IOException, RocksDBException {
-    Path base = Path.of(System.getProperty("shale.bench.dir", System.getProperty("java.io.tmpdir")));
+    Path base =
+        Path.of(System.getProperty("shale.bench.dir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(base);
     directory = Files.createTempDirectory(base, "scan-bench");
     byte[] value = Keys.value(5);

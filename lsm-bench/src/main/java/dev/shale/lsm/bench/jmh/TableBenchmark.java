@@ -30,12 +30,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * SSTable encode and decode per installed format ({@code -p format=block}) and codec: {@code
- * write} encodes a table of {@link #WRITE_ENTRIES} entries (reported per entry); {@code get},
- * {@code seek} and {@code mayContain} read a table of {@code entries} keys held in memory, with
- * every block in a block cache large enough to hold them all ({@code -p blockCache=...} to compare
- * caches), so they measure block search and decoding, not I/O. {@code mayContain} alternates
- * present and absent keys.
+ * SSTable encode and decode per installed format ({@code -p format=block}) and codec: {@code write}
+ * encodes a table of {@link #WRITE_ENTRIES} entries (reported per entry); {@code get}, {@code seek}
+ * and {@code mayContain} read a table of {@code entries} keys held in memory, with every block in a
+ * block cache large enough to hold them all ({@code -p blockCache=...} to compare caches), so they
+ * measure block search and decoding, not I/O. {@code mayContain} alternates present and absent
+ * keys.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -55,7 +55,8 @@ public class WalBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    Path base = Path.of(System.getProperty("shale.bench.dir", System.getProperty("java.io.tmpdir")));
+    Path base =
+        Path.of(System.getProperty("shale.bench.dir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(base);
     directory = Files.createTempDirectory(base, "wal-bench");
     log =
