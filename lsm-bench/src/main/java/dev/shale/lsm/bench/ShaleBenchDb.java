@@ -10,6 +10,14 @@ import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.api.WriteOptions;
 import dev.shale.lsm.assembly.Shale;
 import dev.shale.lsm.engine.Engine;
+import dev.shale.lsm.engine.EngineParts;
+import dev.shale.lsm.spi.ProviderRegistry;
+import dev.shale.lsm.spi.cache.BlockCacheProvider;
+import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
+import dev.shale.lsm.spi.io.DiskStorage;
+import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.spi.sstable.SSTableFormat;
+import dev.shale.lsm.spi.wal.WalProvider;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +45,32 @@ final class ShaleBenchDb implements BenchDb {
             .compactionThreads(s.compactionThreads())
             .defaultDurability(Durability.MEMORY)
             .build();
-    return new ShaleBenchDb(
-        Shale.builder(directory).options(options).memtable(s.memtable()).open());
+    try {
+      return new ShaleBenchDb(
+          Shale.builder(directory).options(options).memtable(s.memtable()).open());
+    } catch (NullPointerException e) {
+      if (!String.valueOf(e.getMessage()).contains("@Provides")) {
+        throw e;
+      }
+      // The assembly's Dagger graph rejects a null TransactionProvider when none is installed
+      // (main at 0d922e4). Wire the same default parts by hand, exactly as EngineModule does, so
+      // the numbers stay those of the default engine; drop this once the assembly opens again.
+      return new ShaleBenchDb(Engine.open(directory, options, defaultParts(s.memtable())));
+    }
+  }
+
+  private static EngineParts defaultParts(String memtable) {
+    SSTableFormat format =
+        ProviderRegistry.installed(SSTableFormat.class).get(Shale.DEFAULT_TABLE_FORMAT);
+    return new EngineParts(
+        DiskStorage.instance(),
+        ProviderRegistry.installed(WalProvider.class).get(Shale.DEFAULT_WAL),
+        ProviderRegistry.installed(MemtableProvider.class).get(memtable),
+        format,
+        ProviderRegistry.installed(SSTableFormat.class),
+        ProviderRegistry.installed(BlockCacheProvider.class).get(Shale.DEFAULT_BLOCK_CACHE),
+        ProviderRegistry.installed(CompactionStrategyProvider.class).get(Shale.DEFAULT_COMPACTION),
+        null);
   }
 
   @Override
