@@ -23,7 +23,8 @@ public final class KeyOrder {
   /** Compares internal keys given as user key plus trailer ({@link Sequences#trailer}). */
   public static int compareInternal(byte[] keyA, long trailerA, byte[] keyB, long trailerB) {
     int c = Arrays.compareUnsigned(keyA, keyB);
-    return c != 0 ? c : Long.compare(trailerB, trailerA);
+    // Trailers of sequences >= 2^55 have the top bit set: compare them unsigned.
+    return c != 0 ? c : Long.compareUnsigned(trailerB, trailerA);
   }
 
   /** Whether {@code key} starts with {@code prefix}. */

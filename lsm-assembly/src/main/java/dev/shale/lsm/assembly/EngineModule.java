@@ -15,7 +15,7 @@ import dev.shale.lsm.spi.wal.WalProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
+import java.util.Optional;
 
 /** Resolves each chosen part and builds the engine from them. */
 @Module
@@ -60,12 +60,10 @@ final class EngineModule {
     return ProviderRegistry.of(SSTableFormat.class, formats);
   }
 
-  /** The installed transaction provider ("optimistic" by default), or null when none is. */
+  /** The installed transaction provider ("optimistic" by default), if any. */
   @Provides
-  static @Nullable TransactionProvider transactions() {
-    return ProviderRegistry.installed(TransactionProvider.class)
-        .find(Shale.DEFAULT_TRANSACTIONS)
-        .orElse(null);
+  static Optional<TransactionProvider> transactions() {
+    return ProviderRegistry.installed(TransactionProvider.class).find(Shale.DEFAULT_TRANSACTIONS);
   }
 
   @Provides
@@ -77,7 +75,7 @@ final class EngineModule {
       ProviderRegistry<SSTableFormat> readableFormats,
       BlockCacheProvider blockCache,
       CompactionStrategyProvider compaction,
-      @Nullable TransactionProvider transactions) {
+      Optional<TransactionProvider> transactions) {
     return new EngineParts(
         choices.storage(),
         wal,
@@ -86,7 +84,7 @@ final class EngineModule {
         readableFormats,
         blockCache,
         compaction,
-        transactions);
+        transactions.orElse(null));
   }
 
   @Provides

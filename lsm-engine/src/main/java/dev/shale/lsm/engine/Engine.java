@@ -112,6 +112,7 @@ public final class Engine implements Db {
   private volatile @Nullable Throwable backgroundError;
   private volatile boolean closing;
   private volatile boolean writesClosed;
+  private volatile boolean releasingLiveVersions;
 
   @SuppressWarnings(
       "NullAway.Init") // versions, wal, compactions, active, superVersion: set in open()
@@ -694,8 +695,8 @@ public final class Engine implements Db {
 
   /** Deletes a table no live version lists (called when the last such version is released). */
   private void releaseFile(FileMeta file) {
-    if (closing && writesClosed) {
-      return; // closing releases every version; the files are live, not obsolete
+    if (releasingLiveVersions) {
+      return; // close releases every version; these files are live, not obsolete
     }
     try {
       tables.evict(file.fileId());
@@ -1062,6 +1063,7 @@ public final class Engine implements Db {
     } finally {
       walLock.unlock();
     }
+    releasingLiveVersions = true;
     synchronized (stateLock) {
       superVersion.unref();
     }

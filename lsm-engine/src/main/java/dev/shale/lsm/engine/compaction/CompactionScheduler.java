@@ -330,7 +330,8 @@ public final class CompactionScheduler {
     }
     runningInputEntries.addAndGet(inputEntries);
     long[] done = {0};
-    TableSink sink = host.newSink(job.targetFileBytes());
+    // Every level-0 file is a sorted run of its own, so a level-0 output is never split.
+    TableSink sink = host.newSink(job.outputLevel() == 0 ? Long.MAX_VALUE : job.targetFileBytes());
     List<FileMeta> outputs;
     try (MergingIterator merged = new MergingIterator(inputIterators(job, byId))) {
       VersionCollapser collapser =

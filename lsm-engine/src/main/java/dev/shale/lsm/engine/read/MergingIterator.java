@@ -142,7 +142,8 @@ public final class MergingIterator implements InternalIterator {
     }
     long tx = Sequences.trailer(x.sequence(), x.kind());
     long ty = Sequences.trailer(y.sequence(), y.kind());
-    return tx > ty || (tx == ty && a < b);
+    int t = Long.compareUnsigned(tx, ty);
+    return t > 0 || (t == 0 && a < b);
   }
 
   private void requireValid() {
