@@ -7,6 +7,8 @@ package dev.shale.lsm.bench;
  * @param reads operations of each read workload
  * @param syncNum writes of each fillsync run, split over its threads
  * @param durationSeconds upper bound on each timed phase, 0 for none
+ * @param warmupSeconds untimed run of each read workload's operations before its timed phase, so
+ *     both engines' code paths are compiled (and their caches warm) when the clock starts
  * @param threads reader threads of the read workloads (readwhilewriting adds one writer)
  * @param keySize key bytes
  * @param valueSize value bytes
@@ -20,6 +22,7 @@ record BenchConfig(
     long reads,
     int syncNum,
     double durationSeconds,
+    double warmupSeconds,
     int threads,
     int keySize,
     int valueSize,

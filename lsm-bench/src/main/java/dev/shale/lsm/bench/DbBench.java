@@ -68,6 +68,12 @@ public final class DbBench implements Callable<Integer> {
           "Cap in seconds on each read, overwrite and fillsync phase; 0 = none (default: ${DEFAULT-VALUE}).")
   double duration = 0;
 
+  @Option(
+      names = "--warmup",
+      description =
+          "Seconds each read workload runs untimed before its timed phase (default: ${DEFAULT-VALUE}).")
+  double warmup = 2;
+
   @Option(names = "--threads", description = "Reader threads (default: ${DEFAULT-VALUE}).")
   int threads = 1;
 
@@ -325,13 +331,14 @@ public final class DbBench implements Callable<Integer> {
     h.append(
         String.format(
             Locale.ROOT,
-            "settings: num=%d reads=%d sync-num=%d duration=%s threads=%d key=%dB value=%dB"
+            "settings: num=%d reads=%d sync-num=%d duration=%s warmup=%ss threads=%d key=%dB value=%dB"
                 + " memtable=%dMiB x(1+%d) cache=%dMiB bigdata-cache=%dMiB bloom=%d block=%dB"
                 + " compression=%s compaction-threads=%d shale-memtable=%s%n",
             num,
             effectiveReads(),
             syncNum,
             duration <= 0 ? "none" : duration + "s",
+            warmup,
             threads,
             keySize,
             valueSize,
@@ -380,6 +387,7 @@ public final class DbBench implements Callable<Integer> {
         effectiveReads(),
         syncNum,
         duration,
+        warmup,
         threads,
         keySize,
         valueSize,

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
@@ -204,13 +205,26 @@ final class Workloads {
   }
 
   private PhaseResult readPhase(String row, BenchDb db) {
-    long seedBase = config.seed() * 131 + row.hashCode();
+    if (config.warmupSeconds() > 0) {
+      // Same operations, other random keys, result dropped: the JIT has compiled both engines'
+      // read paths (RocksJava's JNI stubs too) before the timed phase starts.
+      TimedPhase.run(
+          row + "-warmup",
+          config.threads(),
+          config.reads(),
+          config.warmupSeconds(),
+          readWorkers(row, config.seed() * 977 + row.hashCode(), db));
+    }
     return TimedPhase.run(
         row,
         config.threads(),
         config.reads(),
         config.durationSeconds(),
-        t -> {
+        readWorkers(row, config.seed() * 131 + row.hashCode(), db));
+  }
+
+  private IntFunction<TimedPhase.Worker> readWorkers(String row, long seedBase, BenchDb db) {
+    return t -> {
           byte[] key = keys.newKey();
           SplittableRandom random = new SplittableRandom(seedBase + t);
           return switch (row) {
@@ -230,7 +244,7 @@ final class Workloads {
                 };
             default -> i -> db.get(keys.fill(key, random.nextInt(config.num()))) != null;
           };
-        });
+        };
   }
 
   private static long sink;
