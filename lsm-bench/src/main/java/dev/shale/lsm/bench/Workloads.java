@@ -225,26 +225,26 @@ final class Workloads {
 
   private IntFunction<TimedPhase.Worker> readWorkers(String row, long seedBase, BenchDb db) {
     return t -> {
-          byte[] key = keys.newKey();
-          SplittableRandom random = new SplittableRandom(seedBase + t);
-          return switch (row) {
-            case "readmissing" ->
-                i -> db.get(keys.fillMissing(key, random.nextInt(config.num()))) != null;
-            case "seekrandom" ->
-                i -> {
-                  try (BenchDb.Cursor cursor = db.cursor()) {
-                    cursor.seek(keys.fill(key, random.nextInt(config.num())));
-                    boolean hit = cursor.isValid();
-                    for (int n = 0; n < SEEK_NEXTS && cursor.isValid(); n++) {
-                      consume(cursor.key(), cursor.value());
-                      cursor.next();
-                    }
-                    return hit;
-                  }
-                };
-            default -> i -> db.get(keys.fill(key, random.nextInt(config.num()))) != null;
-          };
-        };
+      byte[] key = keys.newKey();
+      SplittableRandom random = new SplittableRandom(seedBase + t);
+      return switch (row) {
+        case "readmissing" ->
+            i -> db.get(keys.fillMissing(key, random.nextInt(config.num()))) != null;
+        case "seekrandom" ->
+            i -> {
+              try (BenchDb.Cursor cursor = db.cursor()) {
+                cursor.seek(keys.fill(key, random.nextInt(config.num())));
+                boolean hit = cursor.isValid();
+                for (int n = 0; n < SEEK_NEXTS && cursor.isValid(); n++) {
+                  consume(cursor.key(), cursor.value());
+                  cursor.next();
+                }
+                return hit;
+              }
+            };
+        default -> i -> db.get(keys.fill(key, random.nextInt(config.num()))) != null;
+      };
+    };
   }
 
   private static long sink;
