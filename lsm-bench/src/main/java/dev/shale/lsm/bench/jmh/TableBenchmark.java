@@ -52,7 +52,11 @@ public class TableBenchmark {
   @Param({"none", "lz4"})
   public String compression = "none";
 
-  @Param({"caffeine"})
+  /**
+   * "caffeine" serves blocks from the cache (index, restart-point search, entry decode); "none"
+   * reads, checks, decompresses and parses the block on every get and seek (block decode).
+   */
+  @Param({"caffeine", "none"})
   public String blockCache = "caffeine";
 
   @Param({"200000"})
