@@ -7,8 +7,9 @@ package dev.shale.lsm.bench;
  * @param reads operations of each read workload
  * @param syncNum writes of each fillsync run, split over its threads
  * @param durationSeconds upper bound on each timed phase, 0 for none
- * @param warmupSeconds untimed run of each read workload's operations before its timed phase, so
- *     both engines' code paths are compiled (and their caches warm) when the clock starts
+ * @param warmupSeconds untimed run of each read workload's operations before its timed phase, and
+ *     of writes into a scratch Db before each unsynced write workload, so both engines' code paths
+ *     are compiled (and read caches warm) when the clock starts; 0 for none
  * @param threads reader threads of the read workloads (readwhilewriting adds one writer)
  * @param keySize key bytes
  * @param valueSize value bytes

@@ -71,7 +71,8 @@ public final class DbBench implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Seconds each read workload runs untimed before its timed phase (default: ${DEFAULT-VALUE}).")
+          "Seconds of untimed warm-up: each read workload runs its operations first, each unsynced"
+              + " write workload writes into a scratch Db first; 0 = cold (default: ${DEFAULT-VALUE}).")
   double warmup = 2;
 
   @Option(names = "--threads", description = "Reader threads (default: ${DEFAULT-VALUE}).")

@@ -96,6 +96,7 @@ final class Workloads {
   private RunResult fill(String workload, String dbName, boolean random) throws IOException {
     Path dir = fresh(dbName);
     int[] order = random ? KeySpace.permutation(config.num(), config.seed()) : null;
+    warmUpWrites(false);
     try (BenchDb db = engine.open(dir, config.engine())) {
       long io0 = ProcessMetrics.storageWriteBytes();
       PhaseResult phase =
@@ -131,6 +132,7 @@ final class Workloads {
 
   private RunResult overwrite() throws IOException {
     Path dir = ensureMain();
+    warmUpWrites(false);
     try (BenchDb db = engine.open(dir, config.engine())) {
       db.awaitBackgroundWork();
       long io0 = ProcessMetrics.storageWriteBytes();
@@ -299,6 +301,7 @@ final class Workloads {
     EngineSettings small = config.engine().withBlockCacheBytes(config.bigdataCacheBytes());
     int batch = config.batchSize();
     int batches = (config.num() + batch - 1) / batch;
+    warmUpWrites(true);
     try (BenchDb db = engine.open(dir, small)) {
       long io0 = ProcessMetrics.storageWriteBytes();
       long start = System.nanoTime();
@@ -345,6 +348,56 @@ final class Workloads {
       long user = (long) config.num() * config.entryBytes();
       return finish("bulkload", dir, db, List.of(load, reads), user, written, user, true);
     }
+  }
+
+  /**
+   * Writes into a scratch Db for {@code --warmup} seconds (at most a quarter of {@code --num} keys,
+   * flush included) and deletes it, before a write workload: the JIT compiles both engines' write
+   * and flush paths here rather than during the timed phase. Without it, Shale's child JVM spent
+   * several seconds of C2 compilation (JFR jdk.Compilation) competing with its writer and flush
+   * threads for the two cores, a start-up cost RocksJava's JVM, whose work runs in native code,
+   * hardly pays. {@code --warmup 0} measures from a cold start instead. Sync writes are not warmed:
+   * their time is the fsync.
+   */
+  private void warmUpWrites(boolean batches) throws IOException {
+    if (config.warmupSeconds() <= 0) {
+      return;
+    }
+    Path dir = fresh("warmup");
+    int n = Math.max(1, Math.min(config.num() / 4, 250_000));
+    int[] order = KeySpace.permutation(n, config.seed() + 99);
+    int batch = Math.max(1, Math.min(config.batchSize(), n));
+    try (BenchDb db = engine.open(dir, config.engine())) {
+      TimedPhase.run(
+          "warmup",
+          1,
+          batches ? (n + batch - 1) / batch : n,
+          config.warmupSeconds(),
+          t -> {
+            byte[] key = keys.newKey();
+            byte[][] batchKeys = new byte[batch][];
+            byte[][] batchValues = new byte[batch][];
+            for (int i = 0; i < batch; i++) {
+              batchKeys[i] = keys.newKey();
+            }
+            return i -> {
+              if (!batches) {
+                db.put(keys.fill(key, order[(int) i]), keys.value(i), false);
+                return false;
+              }
+              int first = (int) i * batch;
+              int count = Math.min(batch, n - first);
+              for (int j = 0; j < count; j++) {
+                keys.fill(batchKeys[j], order[first + j]);
+                batchValues[j] = keys.value(first + j);
+              }
+              db.putBatch(batchKeys, batchValues, count);
+              return false;
+            };
+          });
+      db.flushAndWait();
+    }
+    deleteTree(dir);
   }
 
   private RunResult finish(
