@@ -7,6 +7,7 @@ import org.jspecify.annotations.NullMarked;
 @NullMarked
 module dev.shale.lsm.memtable {
   requires transitive dev.shale.lsm.api;
+  requires jdk.management; // reads G1's region size to size arena chunks (see Arena)
 
   exports dev.shale.lsm.memtable;
 

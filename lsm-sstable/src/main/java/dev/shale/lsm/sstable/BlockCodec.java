@@ -7,7 +7,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.Set;
 import java.util.zip.CRC32C;
-import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -34,14 +33,17 @@ final class BlockCodec {
   private BlockCodec() {}
 
   /**
-   * The pure-Java LZ4 codec. The JNI one is not used: crossing JNI for a 4 KiB block costs about
-   * what it saves, it needs a native library extracted to a temporary directory, and JDK 24+ warns
-   * about its restricted System.load. Held lazily so tables without compression never load LZ4.
+   * LZ4 in pure Java. The JNI codec is not used: crossing JNI for a 4 KiB block costs about what it
+   * saves, it needs a native library extracted to a temporary directory, and JDK 24+ warns about
+   * its restricted System.load. Compression is our own {@link Lz4BlockCompressor} (one per thread,
+   * no allocation per block); decompression is lz4-java's safe decompressor, which checks every
+   * length and offset against the buffers. Held lazily so tables without compression never load
+   * LZ4.
    */
   private static final class Lz4 {
-    static final LZ4Factory FACTORY = LZ4Factory.safeInstance();
-    static final LZ4Compressor COMPRESSOR = FACTORY.fastCompressor();
-    static final LZ4SafeDecompressor DECOMPRESSOR = FACTORY.safeDecompressor();
+    static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+    static final ThreadLocal<Lz4BlockCompressor> COMPRESSOR =
+        ThreadLocal.withInitial(Lz4BlockCompressor::new);
   }
 
   /**
@@ -68,9 +70,8 @@ final class BlockCodec {
     out.reset();
     out.writeVarInt(length);
     int header = out.size();
-    int bound = Lz4.COMPRESSOR.maxCompressedLength(length);
-    out.reserve(bound);
-    int n = Lz4.COMPRESSOR.compress(raw, 0, length, out.array(), header, bound);
+    out.reserve(Lz4BlockCompressor.maxCompressedLength(length));
+    int n = Lz4.COMPRESSOR.get().compress(raw, 0, length, out.array(), header);
     int stored = header + n;
     if (stored > length - (length >>> 3)) {
       return false;

@@ -1,7 +1,9 @@
 package dev.shale.lsm.memtable.arena;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,10 +35,18 @@ public final class Arena {
   private static final int MIN_CHUNK_SHIFT = 12;
 
   /**
-   * Chunks stay below half of G1's smallest region (1 MiB), so they are never humongous objects
-   * (which G1 allocates in whole regions straight into the old generation).
+   * Big memtables get chunks just large enough that G1 allocates each as a humongous object: one
+   * chunk per region, straight into the old generation. A memtable lives until it is flushed, so
+   * chunks in eden would be copied by every young collection (eden to survivor to old) while the
+   * memtable fills: with 64 MiB memtables that copying made young pauses of hundreds of
+   * milliseconds and grew the survivor spaces (and the resident set). Humongous chunks are never
+   * copied, and G1 reclaims them at the first young collection after the memtable is dropped (eager
+   * reclaim of unreferenced primitive arrays). Half a region is the smallest humongous size, and a
+   * power of two plus the array header fits one region; the untouched rest of the region costs heap
+   * accounting, not resident memory. With another collector, or when the region size cannot be
+   * read, chunks are 1 MiB.
    */
-  private static final int MAX_CHUNK_SHIFT = 18;
+  private static final int MAX_CHUNK_SHIFT = maxChunkShift();
 
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, order());
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, order());
@@ -71,7 +81,8 @@ public final class Arena {
 
   /**
    * An empty arena of {@code byte[]} chunks sized for about {@code expectedBytes} of data (0 when
-   * unknown): chunks are about a sixteenth of it, between 4 KiB and 256 KiB.
+   * unknown): chunks are about a sixteenth of it, between 4 KiB and half a G1 region (see {@link
+   * #MAX_CHUNK_SHIFT}).
    *
    * @throws IllegalArgumentException when {@code expectedBytes} is negative
    */
@@ -98,6 +109,23 @@ public final class Arena {
     this.maxSlots = (int) (SPACE_BYTES >>> chunkShift);
     long expectedSlots = expectedBytes == 0 ? 16 : expectedBytes / chunkSize + 2;
     this.chunks = new Object[(int) Math.min(maxSlots, Math.max(4, expectedSlots))];
+  }
+
+  private static int maxChunkShift() {
+    long region = 0;
+    try {
+      HotSpotDiagnosticMXBean vm =
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (vm != null && Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+        region = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      region = 0; // not HotSpot, or jdk.management absent: the default below
+    }
+    if (region <= 0 || Long.bitCount(region) != 1) {
+      return 20;
+    }
+    return Math.max(MIN_CHUNK_SHIFT, Math.min(24, Long.numberOfTrailingZeros(region) - 1));
   }
 
   private static ByteOrder order() {

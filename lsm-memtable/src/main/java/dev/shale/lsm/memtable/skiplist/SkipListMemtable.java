@@ -11,6 +11,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -38,9 +39,15 @@ public final class SkipListMemtable implements Memtable {
 
   private static final VarHandle HEAD_NEXT = MethodHandles.arrayElementVarHandle(int[].class);
 
-  /** Per-thread scratch for an insert's splice: predecessors, then successors, per level. */
-  private static final ThreadLocal<int[]> SPLICE =
-      ThreadLocal.withInitial(() -> new int[2 * MAX_HEIGHT]);
+  /**
+   * Per-thread splice of this thread's last insert, reused by its next insert (see {@link #add}).
+   */
+  private static final ThreadLocal<Splice> SPLICE = ThreadLocal.withInitial(Splice::new);
+
+  /** Numbers memtables, so a thread's splice names its memtable without keeping it reachable. */
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final long id = IDS.incrementAndGet();
 
   /** Per-thread packed search key, so that get and seek allocate nothing to search. */
   private static final ThreadLocal<NodeLayout.Probe> PROBE =
@@ -108,16 +115,25 @@ public final class SkipListMemtable implements Memtable {
       }
       top = height.get();
     }
-    int[] splice = SPLICE.get();
-    int x = HEAD;
-    for (int level = top - 1; level >= 0; level--) {
-      int next = next(x, level);
-      while (next != 0 && compareNodes(next, chunk, o) < 0) {
-        x = next;
-        next = next(x, level);
+    // RocksDB's splice reuse: a thread's last insert left, per level, the node just before it (its
+    // own node on the levels it reached) and the next one. When the new node falls between the two
+    // at level 0 (ascending keys: fillseq, sorted batches), it falls between them on every level,
+    // so it needs no search at all; else it costs one or two compares of nodes still in cache.
+    Splice s = SPLICE.get();
+    int[] splice = s.nodes;
+    if (s.memtable != id || s.height != top || !bracketsAtBottom(splice, chunk, o)) {
+      int x = HEAD;
+      for (int level = top - 1; level >= 0; level--) {
+        int next = next(x, level);
+        while (next != 0 && compareNodes(next, chunk, o) < 0) {
+          x = next;
+          next = next(x, level);
+        }
+        splice[level] = x;
+        splice[MAX_HEIGHT + level] = next;
       }
-      splice[level] = x;
-      splice[MAX_HEIGHT + level] = next;
+      s.memtable = id;
+      s.height = top;
     }
     // Link bottom up, so that a reader that reaches the node at some level finds every lower level
     // already linked. The CAS publishes the node's contents (and its value's) to acquiring readers.
@@ -137,8 +153,28 @@ public final class SkipListMemtable implements Memtable {
           next = next(prev, level);
         }
       }
+      splice[level] = node; // the next ascending key goes right after this one
+      splice[MAX_HEIGHT + level] = chunk[o - 1 - level];
     }
     entries.increment();
+  }
+
+  /**
+   * Whether a splice's level-0 pair (stale successors are fine: linking walks on past nodes added
+   * since) still brackets the node at {@code chunk[o]}.
+   */
+  private boolean bracketsAtBottom(int[] splice, int[] chunk, int o) {
+    int prev = splice[0];
+    int next = splice[MAX_HEIGHT];
+    return (prev == HEAD || compareNodes(prev, chunk, o) < 0)
+        && (next == 0 || compareNodes(next, chunk, o) > 0);
+  }
+
+  /** A thread's splice: which memtable and height it was found in, predecessors then successors. */
+  private static final class Splice {
+    final int[] nodes = new int[2 * MAX_HEIGHT];
+    long memtable; // 0: none (ids start at 1)
+    int height;
   }
 
   private static int randomHeight() {
