@@ -236,6 +236,9 @@ public final class DbBench implements Callable<Integer> {
       out.println("machine bounds: " + bounds.describe());
     }
     if ("machine".equals(only)) {
+      if (!keepDb) {
+        Workloads.deleteTree(db);
+      }
       return 0;
     }
     out.println();
