@@ -47,7 +47,9 @@ class BrokenTransactionsMetaTest {
             "readingAnAbsentKeyThatIsThenInsertedConflictsUnderSerializable",
             "anInsertIntoAScannedRangeIsAPhantomUnderSerializable",
             "writeSkewIsAllowedBySnapshotIsolationAndRefusedBySerializable"),
-        true);
+        // The random model property finds a missed read conflict only in some runs (it needs a
+        // read key changed by a concurrent commit); the targeted tests above catch it every time.
+        false);
   }
 
   @Test
