@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * map lookup. Thread-safe.
  *
  * <p>Points: {@code open.read-manifest}, {@code open.claimed}, {@code open.fenced}, {@code
- * open.replayed}, {@code open.synced}, {@code ship.before-put}, {@code ship.after-put}, {@code
- * sync.sst-uploaded}, {@code sync.before-manifest}, {@code sync.after-manifest}, {@code
- * gc.before-delete}.
+ * open.restored}, {@code open.replayed}, {@code open.synced}, {@code ship.before-put}, {@code
+ * ship.after-put}, {@code sync.sst-uploaded}, {@code sync.before-manifest}, {@code
+ * sync.after-manifest}, {@code gc.before-delete}.
  */
 public final class PausePoints {
   private final Map<String, Runnable> handlers = new ConcurrentHashMap<>();
