@@ -381,8 +381,9 @@ public final class Engine implements Db {
         why = "the directory holds no Db";
       } else {
         VersionSet.Recovered local = VersionSet.recover(storage, directory, options.numLevels());
-        Set<Long> bucketEpochs = WriterClaim.epochsOfState(remoteData, claim.base());
-        if (!bucketEpochs.contains(local.writerEpoch())) {
+        // Reading older manifests is needed only when the newest is not of the local epoch.
+        if (local.writerEpoch() != claim.base().epoch()
+            && !WriterClaim.epochsOfState(remoteData, claim.base()).contains(local.writerEpoch())) {
           why =
               "the directory holds the state of writer epoch "
                   + local.writerEpoch()
@@ -458,7 +459,6 @@ public final class Engine implements Db {
             .nextFileNumber(claim.epoch() << FILE_NUMBER_EPOCH_SHIFT));
     writerEpoch = claim.epoch();
     if (!active.isEmpty()) {
-      List<FileMeta> files = writeLevel0(active);
       long log;
       walLock.lock();
       try {
@@ -466,11 +466,8 @@ public final class Engine implements Db {
       } finally {
         walLock.unlock();
       }
-      VersionEdit edit = new VersionEdit().lastSequence(lastSequence).logNumber(log);
-      files.forEach(f -> edit.addFile(0, f));
-      versions.logAndApply(edit);
+      flushActiveWhileOpening(new VersionEdit().logNumber(log));
       synchronized (stateLock) {
-        active = newMemtable();
         installSuperVersion();
       }
       walLock.lock();
@@ -549,6 +546,18 @@ public final class Engine implements Db {
     }
   }
 
+  /**
+   * Writes the active memtable to level 0 with {@code edit} (plus the flushed sequence and the new
+   * table) and starts a new one. Only while opening: no writer or flush runs yet.
+   */
+  private void flushActiveWhileOpening(VersionEdit edit) throws IOException {
+    List<FileMeta> files = writeLevel0(active);
+    edit.lastSequence(active.largestSequence());
+    files.forEach(f -> edit.addFile(0, f));
+    versions.logAndApply(edit);
+    active = newMemtable();
+  }
+
   /** Applies one replayed batch; a memtable that fills up during replay is flushed right away. */
   private void replayBatch(long firstSequence, WriteBatch batch) {
     if (firstSequence <= lastSequence) {
@@ -564,11 +573,7 @@ public final class Engine implements Db {
       try {
         // The log keeps these records until the memtable replayed last is flushed, so the edit
         // moves only the flushed sequence, not the oldest live log segment.
-        List<FileMeta> files = writeLevel0(active);
-        VersionEdit edit = new VersionEdit().lastSequence(active.largestSequence());
-        files.forEach(f -> edit.addFile(0, f));
-        versions.logAndApply(edit);
-        active = newMemtable();
+        flushActiveWhileOpening(new VersionEdit());
       } catch (IOException e) {
         throw new StorageIOException("cannot flush during recovery", e);
       }

@@ -175,10 +175,10 @@ public final class RemoteSync {
    * newest), tables none of the kept manifests lists, and WAL objects with data before the oldest
    * kept replay point. Fences (empty WAL objects) are never deleted: an old primary that wakes up
    * must keep finding its next slot taken. Anything written within the grace period stays, as it
-   * may belong to an upload whose manifest is not written yet.
+   * may belong to an upload whose manifest is not written yet. The newest manifest read here, and a
+   * fresh check just before deleting, make sure no newer primary exists.
    */
   public synchronized void collectGarbage(long nowMillis) throws IOException {
-    WriterClaim.checkEpoch(data, epoch);
     Instant cutoff = Instant.ofEpochMilli(nowMillis - gcGraceMillis);
     List<ObjectInfo> manifests =
         retries.call(
@@ -199,6 +199,12 @@ public final class RemoteSync {
       }
       RemoteManifest m =
           RemoteManifest.decode(o.key(), retries.call("get " + o.key(), () -> data.get(o.key())));
+      if (newest && m.epoch() > epoch) {
+        throw new FencedException(
+            "another primary claimed writer epoch " + m.epoch() + " (ours was " + epoch + ")",
+            epoch,
+            m.epoch());
+      }
       m.allFiles().forEach(f -> liveTables.add(f.fileId()));
       minReplayAfter = Math.min(minReplayAfter, m.replayAfterWalId());
     }
