@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.remote;
 
+import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.engine.PausePoints;
 import dev.shale.lsm.engine.version.FileMeta;
@@ -7,13 +8,17 @@ import dev.shale.lsm.engine.version.Version;
 import dev.shale.lsm.engine.version.VersionSet;
 import dev.shale.lsm.spi.objectstore.ObjectInfo;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
+import dev.shale.lsm.spi.objectstore.PreconditionFailedException;
+import dev.shale.lsm.spi.objectstore.PutCondition;
 import dev.shale.lsm.spi.objectstore.PutOptions;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongFunction;
@@ -106,9 +111,7 @@ public final class RemoteSync {
       for (FileMeta f : version.allFiles()) {
         files.add(f.fileId());
         if (!uploaded.contains(f.fileId())) {
-          Path path = tablePath.apply(f.fileId());
-          String key = RemoteKeys.table(f.fileId());
-          retries.call("upload " + key, () -> data.putFile(key, path, PutOptions.unconditional()));
+          uploadTable(f.fileId());
           uploaded.add(f.fileId());
           tablesUploaded++;
           tableBytesUploaded += f.sizeBytes();
@@ -167,6 +170,46 @@ public final class RemoteSync {
     if (now - lastGcMillis >= Math.min(gcGraceMillis, 60_000)) {
       lastGcMillis = now;
       collectGarbage(now);
+    }
+  }
+
+  /**
+   * Uploads one table, create-only, tagged with its checksum. A table is never replaced: when the
+   * name is taken, the object there must be this very table (uploaded by an earlier attempt, or by
+   * the primary that made it, before this one took over its directory), or the bucket is in a state
+   * no primary can mirror into, which is an error.
+   */
+  private void uploadTable(long fileId) throws IOException {
+    Path path = tablePath.apply(fileId);
+    String key = RemoteKeys.table(fileId);
+    String crc = TableChecksum.of(path);
+    PutOptions options =
+        new PutOptions(
+            PutCondition.ifAbsent(),
+            Map.of(PutOptions.PUT_ID, writerId + "/sst/" + fileId, TableChecksum.METADATA, crc));
+    try {
+      retries.call("upload " + key, () -> data.putFile(key, path, options));
+    } catch (PreconditionFailedException taken) {
+      ObjectInfo there =
+          retries
+              .call("head " + key, () -> data.head(key))
+              .orElseThrow(() -> new IOException(key + " was taken, then vanished", taken));
+      String theirs = there.metadata().get(TableChecksum.METADATA);
+      long size = Files.size(path);
+      if (theirs == null ? there.sizeBytes() != size : !theirs.equals(crc)) {
+        throw new CorruptionException(
+            key,
+            -1,
+            "the bucket already holds a different table under this name ("
+                + there.sizeBytes()
+                + " bytes, checksum "
+                + theirs
+                + "; this one: "
+                + size
+                + " bytes, checksum "
+                + crc
+                + "); a table is never overwritten, so this Db cannot be mirrored there");
+      }
     }
   }
 
