@@ -103,11 +103,11 @@ public final class Engine implements Db {
   private static final long STALL_POLL_MILLIS = 100;
 
   /**
-   * A primary of writer epoch E numbers its new files from E << 40, so two primaries of one bucket
-   * (an old one that has not noticed it is fenced, and its successor) never make two different
-   * tables with one number.
+   * A primary of writer epoch E numbers its new files from E << 40, from before its first flush or
+   * compaction, so two primaries of one bucket (an old one that has not noticed it is fenced, and
+   * its successor) never make two different tables with one number.
    */
-  private static final int FILE_NUMBER_EPOCH_SHIFT = 40;
+  private static final int FILE_NUMBER_EPOCH_SHIFT = RemoteSync.FILE_NUMBER_EPOCH_SHIFT;
 
   private final Path directory;
   private final DbOptions options;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,12 @@ public final class RemoteSync {
   private final String writerId;
   private final long gcGraceMillis;
   private final PausePoints points;
+
+  /** Files a primary of epoch E numbers from {@code E << FILE_NUMBER_EPOCH_SHIFT}. */
+  public static final int FILE_NUMBER_EPOCH_SHIFT = 40;
+
   private final Set<Long> uploaded = new HashSet<>();
+  private final Map<Long, Long> listedSizes = new HashMap<>();
   private long nextManifestId;
   private long replayAfter;
   private Set<Long> lastFiles = Set.of();
@@ -87,7 +93,13 @@ public final class RemoteSync {
     this.points = points;
     for (ObjectInfo o :
         retries.call("list tables", () -> RemoteKeys.listSorted(data, RemoteKeys.TABLES, null))) {
-      RemoteKeys.idOf(o.key(), RemoteKeys.TABLES).ifPresent(uploaded::add);
+      // A table of an earlier epoch in the bucket was uploaded by the primary that made it; one of
+      // this epoch's range cannot be ours yet, and one whose size differs is not the same table:
+      // those are uploaded (create-only), which finds out what they are.
+      OptionalLong id = RemoteKeys.idOf(o.key(), RemoteKeys.TABLES);
+      if (id.isPresent() && (id.getAsLong() >>> FILE_NUMBER_EPOCH_SHIFT) < epoch) {
+        listedSizes.put(id.getAsLong(), o.sizeBytes());
+      }
     }
   }
 
@@ -110,6 +122,10 @@ public final class RemoteSync {
       Set<Long> files = new HashSet<>();
       for (FileMeta f : version.allFiles()) {
         files.add(f.fileId());
+        Long listed = listedSizes.remove(f.fileId());
+        if (listed != null && listed == f.sizeBytes()) {
+          uploaded.add(f.fileId());
+        }
         if (!uploaded.contains(f.fileId())) {
           uploadTable(f.fileId());
           uploaded.add(f.fileId());
