@@ -23,8 +23,8 @@ final class KilledChild {
   private KilledChild() {}
 
   /**
-   * Runs {@code main} with {@code args} until {@code millisAfterReady} after it printed READY,
-   * kills it with SIGKILL, and returns the numbers it acknowledged.
+   * Runs {@code main} with {@code args} until {@code millisAfterReady} after it printed READY (or
+   * until it exits, if sooner), kills it with SIGKILL, and returns the numbers it acknowledged.
    */
   static Set<Long> runAndKill(Class<?> main, List<String> args, long millisAfterReady)
       throws IOException, InterruptedException {
@@ -58,7 +58,7 @@ final class KilledChild {
             });
     reader.start();
     assertTrue(ready.await(60, TimeUnit.SECONDS), "the child did not start");
-    Thread.sleep(millisAfterReady);
+    child.waitFor(millisAfterReady, TimeUnit.MILLISECONDS); // a child that exits ends it early
     child.destroyForcibly(); // SIGKILL on Linux
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
     reader.join(10_000);
