@@ -101,6 +101,43 @@ class ManifestDamageTest {
     assertEquals(tablesOfBase, names(dir.resolve("sst")), "a table was deleted");
   }
 
+  /**
+   * The torn write that tolerance is for: power lost while the flush's edit was being appended, so
+   * its log segments were never deleted. The open recovers exactly, keeps the flushed table in
+   * {@code lost/} rather than deleting it, and says so in its stats.
+   */
+  @Test
+  void aTornFlushEditIsToleratedAndItsTableIsKeptInLost() throws IOException {
+    Path dir = tmp.resolve("torn");
+    Map<String, String> state = new TreeMap<>();
+    try (Db db = Shale.builder(dir).options(OPTIONS).open()) {
+      for (int k = 0; k < 500; k++) {
+        db.put(key(k), value(k));
+        state.put(text(key(k)), text(value(k)));
+      }
+    }
+    Path savedLog = tmp.resolve("saved-wal");
+    copyTree(dir.resolve("wal"), savedLog);
+    Path manifest;
+    try (Db db = Shale.builder(dir).options(OPTIONS).open()) {
+      db.flush(); // appends the flush edit last, then deletes the log segments it covers
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      manifest =
+          files.filter(p -> p.getFileName().toString().startsWith("MANIFEST-")).findFirst().get();
+    }
+    copyTree(savedLog, dir.resolve("wal")); // the power went before the segments were deleted
+    byte[] bytes = Files.readAllBytes(manifest);
+    Files.write(manifest, Arrays.copyOf(bytes, bytes.length - 5)); // the edit's write was torn
+    Set<String> tables = names(dir.resolve("sst"));
+    try (Db db = Shale.builder(dir).options(OPTIONS).open()) {
+      assertEquals(state, readAll(db));
+      assertFalse(db.stats().recovery().manifestDamage().isEmpty(), "stats must tell");
+      assertEquals(tables.size(), db.stats().recovery().filesSetAside());
+    }
+    assertTrue(names(dir.resolve("lost")).containsAll(tables), "the table was not kept");
+  }
+
   @Test
   void everyTruncationIsAClearErrorOrTheExactState() throws IOException {
     byte[] manifest = Files.readAllBytes(manifestOfBase);
@@ -161,15 +198,29 @@ class ManifestDamageTest {
   }
 
   private static Map<String, String> openAndRead(Path dir) {
+    try (Db db = Shale.builder(dir).options(OPTIONS).open()) {
+      assertNull(db.get(key(10)), "a deleted key is back");
+      return readAll(db);
+    }
+  }
+
+  private static Map<String, String> readAll(Db db) {
     Map<String, String> state = new TreeMap<>();
-    try (Db db = Shale.builder(dir).options(OPTIONS).open();
-        DbIterator it = db.iterator(ReadOptions.defaults())) {
+    try (DbIterator it = db.iterator(ReadOptions.defaults())) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         state.put(text(it.key()), text(it.value()));
       }
-      assertNull(db.get(key(10)), "a deleted key is back");
     }
     return state;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   private Path damagedCopy(String name, byte[] manifest) throws IOException {

@@ -256,8 +256,14 @@ public final class RemoteSync {
         deletions.add(o.key());
         continue;
       }
-      RemoteManifest m =
-          RemoteManifest.decode(o.key(), retries.call("get " + o.key(), () -> data.get(o.key())));
+      RemoteManifest m;
+      try {
+        m = RemoteManifest.decode(o.key(), retries.call("get " + o.key(), () -> data.get(o.key())));
+      } catch (CorruptionException e) {
+        // Which tables a damaged manifest lists is unknown, so none may be deleted now.
+        LOG.error("garbage collection skipped: {}", e.getMessage());
+        return;
+      }
       if (newest && m.epoch() > epoch) {
         throw new FencedException(
             "another primary claimed writer epoch " + m.epoch() + " (ours was " + epoch + ")",

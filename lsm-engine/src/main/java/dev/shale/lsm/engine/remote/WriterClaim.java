@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.remote;
 
+import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.engine.PausePoints;
 import dev.shale.lsm.engine.version.FileMeta;
@@ -115,7 +116,22 @@ public final class WriterClaim {
     for (int i = manifests.size() - 1; i >= 0; i--) {
       String key = manifests.get(i).key();
       if (RemoteKeys.idOf(key, RemoteKeys.MANIFESTS).isPresent()) {
-        return RemoteManifest.decode(key, data.get(key));
+        try {
+          return RemoteManifest.decode(key, data.get(key));
+        } catch (CorruptionException e) {
+          throw new CorruptionException(
+              e.file(),
+              e.offset(),
+              e.detail()
+                  + ". It is the newest manifest of "
+                  + data.uri()
+                  + ", so no primary can open the bucket. Nothing was changed. To open it from the"
+                  + " manifest before (its tables and the write-ahead log after it are kept for the"
+                  + " garbage-collection grace period), move "
+                  + key
+                  + " out of the bucket, keeping a copy, and open again",
+              e);
+        }
       }
     }
     return null;
@@ -195,6 +211,10 @@ public final class WriterClaim {
         previous = RemoteManifest.decode(key, data.get(key));
       } catch (dev.shale.lsm.spi.objectstore.NoSuchObjectException e) {
         break; // collected
+      } catch (CorruptionException e) {
+        // Fewer epochs can only make the caller restore a directory it might have kept.
+        LOG.warn("{} is damaged; not looking further back: {}", key, e.getMessage());
+        break;
       }
       if (previous.epoch() != m.epoch() - 1 || !previous.sameState(m)) {
         break;
