@@ -11,6 +11,7 @@ import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbIterator;
 import dev.shale.lsm.api.DbOptions;
 import dev.shale.lsm.api.ReadOptions;
+import dev.shale.lsm.engine.recovery.DbRepair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,10 @@ class ManifestDamageTest {
           .maxBytesForLevelBase(128 * 1024)
           .build();
 
+  private static final boolean EVERY_BIT = Boolean.getBoolean("shale.fuzz.everyBit");
+
   @TempDir Path tmp;
+  private int failures;
   private Path base;
   private Map<String, String> expected;
   private Set<String> tablesOfBase;
@@ -99,6 +103,21 @@ class ManifestDamageTest {
     assertTrue(e.file().contains("MANIFEST-"), "the error must name the manifest: " + e);
     assertTrue(e.getMessage().contains("shale repair"), "the error must say what to do: " + e);
     assertEquals(tablesOfBase, names(dir.resolve("sst")), "a table was deleted");
+    DbRepair.Report report = ShaleTools.onDisk(OPTIONS).repair(dir, n -> {});
+    assertEquals(tablesOfBase.size(), report.tablesRead());
+    assertEquals(expected, openAndRead(dir), "repair did not give the acknowledged state back");
+    assertTrue(names(report.originals()).containsAll(tablesOfBase), "originals not kept");
+  }
+
+  @Test
+  void aDirectoryThatLostCurrentIsRefusedThenRepaired() throws IOException {
+    Path dir = damagedCopy("no-current", Files.readAllBytes(manifestOfBase));
+    Files.delete(dir.resolve("CURRENT"));
+    CorruptionException e = assertThrows(CorruptionException.class, () -> openAndRead(dir));
+    assertTrue(e.getMessage().contains("CURRENT is missing"), e.getMessage());
+    assertEquals(tablesOfBase, names(dir.resolve("sst")), "a table was deleted");
+    ShaleTools.onDisk(OPTIONS).repair(dir, n -> {});
+    assertEquals(expected, openAndRead(dir));
   }
 
   /**
@@ -151,10 +170,9 @@ class ManifestDamageTest {
   @Test
   void everyFlippedBitIsAClearErrorOrTheExactState() throws IOException {
     byte[] manifest = Files.readAllBytes(manifestOfBase);
-    boolean everyBit = Boolean.getBoolean("shale.fuzz.everyBit");
     for (int at = 0; at < manifest.length; at++) {
       for (int bit = 0; bit < 8; bit++) {
-        if (everyBit || bit == at % 8) {
+        if (EVERY_BIT || bit == at % 8) {
           trial("flip-" + at + "-" + bit, flip(manifest, at, bit));
         }
       }
@@ -193,6 +211,16 @@ class ManifestDamageTest {
     assertTrue(
         kept.containsAll(tablesOfBase),
         name + ": tables deleted because of the damage: " + minus(tablesOfBase, kept));
+    if (failed && (EVERY_BIT || failures++ % 16 == 0)) {
+      // What the error says to do gives the acknowledged state back (checked for every 16th
+      // failure by default, for every one with -Pcampaign).
+      ShaleTools.onDisk(OPTIONS).repair(dir, n -> {});
+      Map<String, String> repaired = openAndRead(dir);
+      if (!expected.equals(repaired)) {
+        throw new AssertionError(
+            name + ": after repair " + repaired.size() + " keys, not " + expected.size());
+      }
+    }
     deleteRecursively(dir);
     return failed;
   }
