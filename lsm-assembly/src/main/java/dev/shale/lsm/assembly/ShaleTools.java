@@ -83,7 +83,14 @@ public final class ShaleTools {
    */
   public DbInspector.VerifyResult verify(Path db, LongConsumer progressBytes) throws IOException {
     try (BlockCache cache = noCache()) {
-      return DbInspector.verify(storage, db, numLevels, formats(), cache, progressBytes);
+      return DbInspector.verify(
+          storage,
+          db,
+          numLevels,
+          formats(),
+          ProviderRegistry.installed(WalProvider.class).get(Shale.DEFAULT_WAL),
+          cache,
+          progressBytes);
     }
   }
 

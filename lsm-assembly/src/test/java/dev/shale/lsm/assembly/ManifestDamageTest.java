@@ -99,6 +99,10 @@ class ManifestDamageTest {
   void theFindingAFlippedBitInTheLastRecordNeitherLosesKeysNorDeletesTheTable() throws IOException {
     byte[] manifest = Files.readAllBytes(manifestOfBase);
     Path dir = damagedCopy("last-bit", flip(manifest, manifest.length - 3, 0));
+    CorruptionException checked =
+        assertThrows(
+            CorruptionException.class, () -> ShaleTools.onDisk(OPTIONS).verify(dir, n -> {}));
+    assertTrue(checked.file().contains("MANIFEST-"), "verify must name the manifest: " + checked);
     CorruptionException e = assertThrows(CorruptionException.class, () -> openAndRead(dir));
     assertTrue(e.file().contains("MANIFEST-"), "the error must name the manifest: " + e);
     assertTrue(e.getMessage().contains("shale repair"), "the error must say what to do: " + e);

@@ -657,6 +657,8 @@ public final class Engine implements Db {
   /**
    * Records durably that this directory's primary was fenced, before any writer learns it (see
    * {@link FencedMarker}). Other failures are not recorded: the directory stays this bucket's.
+   * Called only on threads that close() waits for (the shipper's failing upload, the sync thread,
+   * open and close themselves), so no marker is written after the directory changed hands.
    */
   private void recordFencing(RuntimeException failure) {
     if (!(failure instanceof FencedException fenced) || remote == null) {
@@ -690,6 +692,9 @@ public final class Engine implements Db {
             try {
               sync.sync();
             } catch (IOException | RuntimeException e) {
+              if (e instanceof FencedException fenced) {
+                recordFencing(fenced);
+              }
               onBackgroundError("mirroring the tree to the object store", e);
             }
           });
@@ -1500,9 +1505,6 @@ public final class Engine implements Db {
 
   /** Records the first background error, turns the Db read-only, and returns what to throw. */
   private RuntimeException onBackgroundError(String what, Throwable error) {
-    if (error instanceof FencedException fenced) {
-      recordFencing(fenced);
-    }
     synchronized (stallMonitor) {
       if (backgroundError == null) {
         backgroundError = error;
@@ -1588,6 +1590,9 @@ public final class Engine implements Db {
       try {
         sync.sync();
       } catch (IOException | RuntimeException e) {
+        if (e instanceof FencedException fenced) {
+          recordFencing(fenced);
+        }
         LOG.warn("{}: the last mirror of the tree to the object store failed", directory, e);
       }
     }

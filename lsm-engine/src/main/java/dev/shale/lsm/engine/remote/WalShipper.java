@@ -391,5 +391,13 @@ public final class WalShipper implements AutoCloseable {
     }
     cutter.interrupt();
     uploads.shutdownNow();
+    try {
+      // An upload thread may be recording a fence; the Db directory must be done with after close.
+      if (!uploads.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("WAL upload threads did not stop within 30 s of closing");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
