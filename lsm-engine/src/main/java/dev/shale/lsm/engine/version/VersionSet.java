@@ -40,6 +40,7 @@ public final class VersionSet implements AutoCloseable {
   private long lastSequence;
   private long writerEpoch;
   private @Nullable String compactionStrategy;
+  private boolean manifestTorn;
 
   private VersionSet(
       Storage storage,
@@ -271,10 +272,18 @@ public final class VersionSet implements AutoCloseable {
       nextFileNumber.accumulateAndGet(floor, Math::max);
     }
     edit.nextFileNumber(nextFileNumber.get());
-    if (manifest.size() > MANIFEST_ROLL_BYTES) {
+    if (manifest.size() > MANIFEST_ROLL_BYTES || manifestTorn) {
       rollManifest();
+      manifestTorn = false;
     }
-    manifest.append(edit);
+    try {
+      manifest.append(edit);
+    } catch (IOException | RuntimeException | Error e) {
+      // The record may be half written: appending after it would hide every later edit from the
+      // next open, so the next edit starts a new manifest instead.
+      manifestTorn = true;
+      throw e;
+    }
     Version next = new Version(levels, releaser);
     next.ref();
     Version previous = current;
