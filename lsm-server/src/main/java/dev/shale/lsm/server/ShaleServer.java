@@ -176,7 +176,8 @@ public final class ShaleServer implements AutoCloseable {
             scans,
             limits.scanIdleTimeout(),
             health,
-            this::serverStats);
+            this::serverStats,
+            budget);
     this.readThreads = pool("shale-call", limits.readThreads());
     this.writeThreads = pool("shale-write", limits.writeThreads());
     InetSocketAddress requested = new InetSocketAddress(host, b.port);

@@ -80,6 +80,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   private final long scanIdleNanos;
   private final DbHealth health;
   private final Supplier<ServerStats> serverStats;
+  private final MemoryBudget budget;
   private final Set<ScanPump> openScans = ConcurrentHashMap.newKeySet();
   private final ReentrantReadWriteLock writeLock = new ReentrantReadWriteLock();
 
@@ -91,7 +92,8 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
       ClientQuotas scans,
       Duration scanIdleTimeout,
       DbHealth health,
-      Supplier<ServerStats> serverStats) {
+      Supplier<ServerStats> serverStats,
+      MemoryBudget budget) {
     this.db = db;
     this.snapshots = snapshots;
     this.maxKeyBytes = maxKeyBytes;
@@ -100,6 +102,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     this.scanIdleNanos = scanIdleTimeout.toNanos();
     this.health = health;
     this.serverStats = serverStats;
+    this.budget = budget;
   }
 
   /** Scans open now. */
@@ -322,11 +325,21 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
               Duration.ofSeconds(1)));
       return;
     }
+    // The scan's own share of the budget, released when the scan ends (even if the stream then
+    // waits for a client that does not read to take what is already sent).
+    MemoryBudget.Permit permit = budget.tryAcquire(SCAN_RESERVE);
+    if (permit == null) {
+      scans.release(caller.clientKey());
+      response.onError(
+          ErrorCodes.overloaded(
+              "the server's memory budget has no room for another scan now",
+              RequestAdmission.MEMORY_RETRY));
+      return;
+    }
     SnapshotLeases.Lease lease = null;
     DbIterator iterator;
     try {
       checkNotExpired();
-      reserve(SCAN_RESERVE, "a scan");
       ReadOptions options =
           ReadOptions.defaults()
               .withLowerBound(bound("lower_bound", request.getLowerBound()))
@@ -341,11 +354,12 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     } catch (RuntimeException | OutOfMemoryError e) {
       snapshots.done(lease);
       scans.release(caller.clientKey());
+      permit.close();
       response.onError(failure("Scan", e));
       return;
     }
     long limit = request.getLimit() == 0 ? Long.MAX_VALUE : request.getLimit();
-    ScanPump pump = new ScanPump(call, iterator, limit, lease, caller.clientKey());
+    ScanPump pump = new ScanPump(call, iterator, limit, lease, caller.clientKey(), permit);
     openScans.add(pump);
     call.setOnCancelHandler(pump::finish);
     call.setOnReadyHandler(pump::run);
@@ -373,6 +387,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     private final DbIterator iterator;
     private final SnapshotLeases.@Nullable Lease lease;
     private final String clientKey;
+    private final MemoryBudget.Permit permit;
     private long remaining;
     private boolean finished;
     private long lastProgressNanos = System.nanoTime();
@@ -383,8 +398,10 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         DbIterator iterator,
         long limit,
         SnapshotLeases.@Nullable Lease lease,
-        String clientKey) {
+        String clientKey,
+        MemoryBudget.Permit permit) {
       this.call = call;
+      this.permit = permit;
       this.iterator = iterator;
       this.remaining = limit;
       this.lease = lease;
@@ -420,7 +437,14 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
             if (bytes == 0 && 3 * entry > reserved) {
               // A chunk of one large entry: it is held about three times (arrays, message,
               // transport buffer) until sent.
-              reserve(3 * entry - reserved, "a scanned entry of " + entry + " bytes");
+              if (!permit.tryGrow(3 * entry - reserved)) {
+                throw ErrorCodes.overloaded(
+                    "a scanned entry of "
+                        + entry
+                        + " bytes needs more than the server's memory budget has free now; scan"
+                        + " again from its key",
+                    RequestAdmission.MEMORY_RETRY);
+              }
               reserved = 3 * entry;
             } else if (bytes + entry > CHUNK_BYTES && bytes > 0) {
               break;
@@ -485,6 +509,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
       finished = true;
       openScans.remove(this);
       scans.release(clientKey);
+      permit.close();
       try {
         iterator.close();
       } finally {

@@ -141,15 +141,19 @@ class ScanAndSnapshotLimitsTest {
           assertTrue(busy.getMessage().contains("scans open"), busy.getMessage());
         }
 
-        // The idle scans are closed, releasing their iterators and their memory.
+        // The idle scans are closed, releasing their iterators and their share of the budget (the
+        // streams themselves wait for a client that does not read, holding only their request).
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while ((server.serverStats().getOpenScans() > 0
-                || server.serverStats().getMemoryInFlightBytes() > 0)
+                || server.serverStats().getMemoryInFlightBytes() >= ShaleService.SCAN_RESERVE)
             && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
         assertEquals(0, server.serverStats().getOpenScans());
-        assertEquals(0, server.serverStats().getMemoryInFlightBytes());
+        assertTrue(
+            server.serverStats().getMemoryInFlightBytes()
+                <= perClient * (long) RequestAdmission.CALL_OVERHEAD * 2,
+            "held after the scans closed: " + server.serverStats().getMemoryInFlightBytes());
       } finally {
         channel.shutdownNow();
       }
