@@ -115,6 +115,7 @@ class MixedLoadBench {
       String name = flood ? "with flood" : "without";
       long end = System.nanoTime() + seconds * 1_000_000_000L;
       AtomicLong errors = new AtomicLong();
+      AtomicLong scanned = new AtomicLong();
       AtomicLong floodAccepted = new AtomicLong();
       AtomicLong floodRefused = new AtomicLong();
       AtomicLong floodOther = new AtomicLong();
@@ -157,7 +158,7 @@ class MixedLoadBench {
                             } else {
                               try (Stream<KeyValue> s =
                                   client.scan(ReadOptions.defaults().withLowerBound(key), 100)) {
-                                s.count();
+                                scanned.addAndGet(s.count());
                               }
                             }
                           } catch (RuntimeException e) {
