@@ -51,10 +51,10 @@ final class RequestAdmission {
   static final int ELEMENT_OVERHEAD = 200;
 
   /**
-   * A write's bytes are held about four times while it runs: the received message, the keys and
-   * values copied out of it, the batch they are copied into, and the log record made of the batch.
+   * A write's bytes are held about three times while it runs: the received message (which parsing
+   * aliases), the keys and values copied out of it, and the batch they are copied into.
    */
-  static final int WRITE_COPIES = 4;
+  static final int WRITE_COPIES = 3;
 
   /** Fixed cost of any call (headers, call objects, a small response). */
   static final int CALL_OVERHEAD = 2048;
