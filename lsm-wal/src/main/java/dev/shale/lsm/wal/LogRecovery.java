@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * byte position, see {@link SegmentScanner#findNextIntact}). Anything else is mid-log damage:
  * closed segments were synced when they were rolled, so they cannot end in a torn write.
  *
- * <p>A read-only recovery (a {@link dev.shale.lsm.spi.wal.WriteAheadLog#scan}) reads like {@link
- * WalRecoveryMode#POINT_IN_TIME} up to the first damage and repairs nothing.
+ * <p>A read-only recovery (a {@link dev.shale.lsm.spi.wal.WriteAheadLog#scan}) reads and decides
+ * exactly as a replay in its mode does, and repairs nothing.
  */
 final class LogRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
@@ -62,7 +62,7 @@ final class LogRecovery {
       WalReplayConsumer consumer) {
     this.storage = storage;
     this.directory = directory;
-    this.mode = readOnly ? WalRecoveryMode.POINT_IN_TIME : mode;
+    this.mode = mode;
     this.readOnly = readOnly;
     this.afterSequence = afterSequence;
     this.consumer = consumer;
@@ -171,7 +171,9 @@ final class LogRecovery {
           }
           case POINT_IN_TIME -> {
             plan.cutAt = position;
-            drop(1 + scanner.countIntactFrom(position + 1, lastSequence), size - position);
+            long intactAfter = scanner.countIntactFrom(position + 1, lastSequence);
+            plan.keepOriginal = intactAfter > 0;
+            drop(1 + intactAfter, size - position);
             plan.stopHere = true;
             outcome = SegmentScanner.Outcome.END;
           }
@@ -247,17 +249,30 @@ final class LogRecovery {
     if (plan.rewrite) {
       rewrite(path, id, plan.kept);
     } else if (plan.cutAt >= 0) {
-      cut(path, plan.cutAt, plan.stopHere);
+      cut(path, plan.cutAt, plan.stopHere, plan.keepOriginal);
     }
   }
 
   /**
    * Cuts a segment at {@code position}. When nothing intact is left before it the file goes: a torn
-   * tail is deleted, a point-in-time cut is set aside.
+   * tail is deleted, a point-in-time cut is set aside. When intact records follow the cut ({@code
+   * keepOriginal}), the whole original is kept as {@code <name>.corrupt} first, so that what the
+   * cut gives up can still be salvaged by hand.
    */
-  private void cut(Path path, long position, boolean setAside) throws IOException {
+  private void cut(Path path, long position, boolean setAside, boolean keepOriginal)
+      throws IOException {
     if (position > HEADER_BYTES) {
-      LOG.warn("Cutting write-ahead log segment {} at offset {}", path, position);
+      if (keepOriginal) {
+        Path corrupt = keepCopy(path);
+        LOG.warn(
+            "Cutting write-ahead log segment {} at offset {}; intact records after the cut are"
+                + " given up, the original is kept as {}",
+            path,
+            position,
+            corrupt);
+      } else {
+        LOG.warn("Cutting write-ahead log segment {} at offset {}", path, position);
+      }
       storage.truncate(path, position);
     } else if (setAside) {
       setAside(path);
@@ -278,8 +293,8 @@ final class LogRecovery {
       setAside(path);
       return;
     }
-    Path corrupt = sibling(path, CORRUPT_SUFFIX);
     Path temporary = sibling(path, REWRITE_SUFFIX);
+    Path corrupt = keepCopy(path);
     LOG.warn(
         "Rewriting write-ahead log segment {} without its damaged records; the original is kept"
             + " as {}",
@@ -287,11 +302,6 @@ final class LogRecovery {
         corrupt);
     try (RandomAccessInput input = storage.openInput(path);
         SegmentScanner original = new SegmentScanner(input)) {
-      storage.delete(corrupt);
-      try (SequentialOutput copy = storage.create(corrupt)) {
-        original.copyTo(0, original.length(), copy::write);
-        copy.sync();
-      }
       storage.delete(temporary);
       try (SequentialOutput repaired = storage.create(temporary)) {
         byte[] header = new byte[HEADER_BYTES];
@@ -305,6 +315,21 @@ final class LogRecovery {
     }
     storage.rename(temporary, path);
     namespaceChanged = true;
+  }
+
+  /** Copies a segment to {@code <name>.corrupt} (replacing an older copy) and syncs the copy. */
+  private Path keepCopy(Path path) throws IOException {
+    Path corrupt = sibling(path, CORRUPT_SUFFIX);
+    try (RandomAccessInput input = storage.openInput(path);
+        SegmentScanner original = new SegmentScanner(input)) {
+      storage.delete(corrupt);
+      try (SequentialOutput copy = storage.create(corrupt)) {
+        original.copyTo(0, original.length(), copy::write);
+        copy.sync();
+      }
+    }
+    namespaceChanged = true;
+    return corrupt;
   }
 
   private void setAsideAll(List<Long> ids) throws IOException {
@@ -366,6 +391,7 @@ final class LogRecovery {
     final List<long[]> kept = new ArrayList<>();
 
     long cutAt = -1;
+    boolean keepOriginal;
     boolean rewrite;
     boolean stopHere;
   }

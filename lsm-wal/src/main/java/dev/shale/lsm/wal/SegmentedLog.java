@@ -184,6 +184,12 @@ final class SegmentedLog implements WriteAheadLog {
 
   @Override
   public WalReplayResult scan(long afterSequence, WalReplayConsumer consumer) throws IOException {
+    return scan(afterSequence, WalRecoveryMode.POINT_IN_TIME, consumer);
+  }
+
+  @Override
+  public WalReplayResult scan(long afterSequence, WalRecoveryMode mode, WalReplayConsumer consumer)
+      throws IOException {
     ensureOpen();
     if (appended) {
       throw new IllegalStateException("scan must come before the first append");
@@ -192,9 +198,7 @@ final class SegmentedLog implements WriteAheadLog {
     synchronized (segmentsLock) {
       ids = new ArrayList<>(closedSegments.keySet());
     }
-    return new LogRecovery(
-            storage, directory, WalRecoveryMode.POINT_IN_TIME, true, afterSequence, consumer)
-        .run(ids);
+    return new LogRecovery(storage, directory, mode, true, afterSequence, consumer).run(ids);
   }
 
   @Override

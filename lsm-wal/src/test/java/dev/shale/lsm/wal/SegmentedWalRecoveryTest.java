@@ -98,6 +98,9 @@ class SegmentedWalRecoveryTest {
     assertEquals(10, replayed.result().droppedBytes());
     assertContains(replayed.result().damage(), second.toString(), "offset " + torn);
     assertEquals(torn, Files.size(second), "the torn record is cut off on disk");
+    assertFalse(
+        Files.exists(dir.resolve(second.getFileName() + ".corrupt")),
+        "a torn tail holds nothing worth keeping");
     assertCleanLog(records.subList(0, 9));
   }
 
@@ -176,10 +179,15 @@ class SegmentedWalRecoveryTest {
   }
 
   @Test
-  void pointInTimeCutsTheNewestSegmentAtTheDamage() throws IOException {
+  void pointInTimeCutsTheNewestSegmentAtTheDamageKeepingTheOriginal() throws IOException {
     long damaged = offsets[1][2];
     flip(second, damaged + 20);
+    byte[] damagedBytes = Files.readAllBytes(second);
     Replayed replayed = replay(dir, POINT_IN_TIME);
+    assertArrayEquals(
+        damagedBytes,
+        Files.readAllBytes(dir.resolve(second.getFileName() + ".corrupt")),
+        "the intact records after the cut are kept in the original");
     assertEquals(records.subList(0, 7), replayed.records());
     assertEquals(3, replayed.result().droppedRecords(), "the damaged record and two after it");
     assertEquals(offsets[1][5] - damaged, replayed.result().droppedBytes());

@@ -1,5 +1,9 @@
 package dev.shale.lsm.wal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.WalRecoveryMode;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.spi.io.DiskStorage;
@@ -8,11 +12,15 @@ import dev.shale.lsm.spi.wal.WalOptions;
 import dev.shale.lsm.spi.wal.WalReplayResult;
 import dev.shale.lsm.spi.wal.WriteAheadLog;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** Shared pieces of the segmented log's own tests. */
 final class WalFixture {
@@ -61,10 +69,50 @@ final class WalFixture {
     return open(DiskStorage.instance(), dir, LARGE_SEGMENT);
   }
 
+  /**
+   * Replays the log in {@code dir} in {@code mode}, after checking that a read-only {@link
+   * WriteAheadLog#scan(long, WalRecoveryMode, dev.shale.lsm.spi.wal.WalReplayConsumer) scan} in the
+   * same mode reads exactly what the replay then reads (or fails at the same place) and leaves
+   * every file of the directory as it was.
+   */
   static Replayed replay(Path dir, WalRecoveryMode mode) throws IOException {
+    Map<String, String> before = contents(dir);
+    Replayed scanned = null;
+    CorruptionException scanFailure = null;
     try (WriteAheadLog log = open(dir)) {
-      return replay(log, 0, mode);
+      List<Rec> records = new ArrayList<>();
+      WalReplayResult result = log.scan(0, mode, (first, b) -> records.add(Rec.of(first, b)));
+      scanned = new Replayed(records, result);
+    } catch (CorruptionException e) {
+      scanFailure = e;
     }
+    assertEquals(before, contents(dir), "a scan in " + mode + " changed the log's files");
+    Replayed replayed;
+    try (WriteAheadLog log = open(dir)) {
+      replayed = replay(log, 0, mode);
+    } catch (CorruptionException e) {
+      assertNotNull(scanFailure, () -> "the replay failed but the scan did not: " + e);
+      assertEquals(e.getMessage(), scanFailure.getMessage());
+      throw e;
+    }
+    if (scanFailure != null) {
+      throw new AssertionError("the scan failed but the replay did not", scanFailure);
+    }
+    assertEquals(replayed.records(), scanned.records(), "the scan read other records");
+    assertEquals(replayed.result(), scanned.result());
+    return replayed;
+  }
+
+  /** Every file in {@code dir}: name to a digest of its bytes. */
+  static Map<String, String> contents(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path file : list.toList()) {
+        byte[] bytes = Files.readAllBytes(file);
+        files.put(file.getFileName().toString(), bytes.length + ":" + Arrays.hashCode(bytes));
+      }
+    }
+    return files;
   }
 
   static Replayed replay(WriteAheadLog log, long after, WalRecoveryMode mode) throws IOException {

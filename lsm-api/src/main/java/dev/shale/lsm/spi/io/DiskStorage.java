@@ -8,12 +8,18 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Storage} on the local file system through {@link FileChannel}. Thread-safe. */
 public final class DiskStorage implements Storage {
@@ -22,6 +28,9 @@ public final class DiskStorage implements Storage {
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private static final DiskStorage INSTANCE = new DiskStorage();
+
+  /** Shared locks this process holds, by file key (see {@link #lockShared}). */
+  private static final Map<Object, SharedLock> SHARED_LOCKS = new HashMap<>();
 
   private DiskStorage() {}
 
@@ -134,6 +143,84 @@ public final class DiskStorage implements Storage {
         held.release();
       }
     };
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The JVM refuses a second lock on a file it already holds a lock on, even a shared one, so
+   * shared holders in this process share one lock, counted, released when the last one closes.
+   */
+  @Override
+  public @Nullable Closeable lockShared(Path file) throws IOException {
+    Object key;
+    try {
+      key = fileKey(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    synchronized (SHARED_LOCKS) {
+      SharedLock shared = SHARED_LOCKS.get(key);
+      if (shared == null) {
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+          return null;
+        }
+        FileLock lock;
+        try {
+          lock = channel.tryLock(0, Long.MAX_VALUE, true);
+        } catch (OverlappingFileLockException e) {
+          lock = null; // held exclusively by this process
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        if (lock == null) {
+          channel.close();
+          throw new IOException(
+              file
+                  + " is locked: the Db is open for writing in another process (or another Db"
+                  + " object here)");
+        }
+        shared = new SharedLock(channel);
+        SHARED_LOCKS.put(key, shared);
+      }
+      shared.holders++;
+      SharedLock held = shared;
+      AtomicBoolean released = new AtomicBoolean();
+      return () -> {
+        if (released.compareAndSet(false, true)) {
+          release(key, held);
+        }
+      };
+    }
+  }
+
+  private static void release(Object key, SharedLock shared) throws IOException {
+    synchronized (SHARED_LOCKS) {
+      if (--shared.holders == 0) {
+        SHARED_LOCKS.remove(key);
+        shared.channel.close(); // releases the lock
+      }
+    }
+  }
+
+  /** What identifies a file whatever path names it (the inode where the platform has one). */
+  private static Object fileKey(Path file) throws IOException {
+    Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    return key != null ? key : file.toRealPath();
+  }
+
+  /** The shared lock this process holds on one file, and how many handles use it. */
+  private static final class SharedLock {
+    final FileChannel channel;
+    int holders;
+
+    SharedLock(FileChannel channel) {
+      this.channel = channel;
+    }
   }
 
   /** Buffered writer; large writes bypass the buffer. */

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local file system as storage plugins use it: create-once files, positional reads, atomic
@@ -61,4 +62,21 @@ public interface Storage {
    *     holder has it
    */
   Closeable lock(Path file) throws IOException;
+
+  /**
+   * Takes a shared lock on {@code file} without creating or changing it, held until the returned
+   * handle is closed: any number of shared holders (in this process and others) may hold it at
+   * once, and it excludes {@link #lock} holders both ways. For read-only opens, which must change
+   * no byte of a Db directory but must not read files that a writer changes under them.
+   *
+   * @return the handle, or null when {@code file} does not exist (then nothing is locked: no writer
+   *     ever opened the directory through this file)
+   * @throws IOException when an exclusive holder has it (the message says "locked"), or the lock
+   *     cannot be taken
+   * @throws UnsupportedOperationException when this storage cannot take shared locks (the default)
+   */
+  default @Nullable Closeable lockShared(Path file) throws IOException {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot take shared locks, which read-only opens need");
+  }
 }

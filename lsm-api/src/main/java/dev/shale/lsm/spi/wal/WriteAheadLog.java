@@ -54,6 +54,35 @@ public interface WriteAheadLog extends AutoCloseable {
   WalReplayResult scan(long afterSequence, WalReplayConsumer consumer) throws IOException;
 
   /**
+   * Reads the log as {@link #replay} would under {@code mode}: the same records handed to {@code
+   * consumer}, the same damage tolerated, the same {@link dev.shale.lsm.api.CorruptionException}
+   * when {@code mode} does not tolerate what it finds, but repairs nothing and changes nothing on
+   * disk, as {@link #scan(long, WalReplayConsumer)}. For read-only opens, which serve what the log
+   * holds under the mode a user chose without touching the files. May be called any number of times
+   * before the first append.
+   *
+   * <p>The default reads with {@link #scan(long, WalReplayConsumer)}, which is {@link
+   * WalRecoveryMode#POINT_IN_TIME}; for another mode it returns that result only when the log has
+   * no damage, and otherwise throws {@link UnsupportedOperationException} (a provider that can tell
+   * a torn tail from other damage overrides this).
+   *
+   * @throws dev.shale.lsm.api.CorruptionException naming the segment file and offset when {@code
+   *     mode} does not tolerate the damage found
+   */
+  default WalReplayResult scan(long afterSequence, WalRecoveryMode mode, WalReplayConsumer consumer)
+      throws IOException {
+    WalReplayResult result = scan(afterSequence, consumer);
+    if (mode == WalRecoveryMode.POINT_IN_TIME || result.damage().isEmpty()) {
+      return result;
+    }
+    throw new UnsupportedOperationException(
+        getClass().getName()
+            + " reads a damaged log only up to the damage ("
+            + result.damage()
+            + "): read it with POINT_IN_TIME");
+  }
+
+  /**
    * Appends one record holding {@code batch} with sequence numbers {@code firstSequence ..
    * firstSequence + batch.count() - 1}. May buffer; the record is not durable until {@link
    * #flush()} or {@link #sync()}. The batch is copied; the caller may reuse it afterwards.

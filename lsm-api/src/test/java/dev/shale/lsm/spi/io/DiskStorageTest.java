@@ -78,4 +78,33 @@ class DiskStorageTest {
     held.close();
     storage.lock(lockFile).close();
   }
+
+  @Test
+  void sharedLocksCoexistAndExcludeTheExclusiveLockBothWays() throws IOException {
+    Path lockFile = dir.resolve("LOCK");
+    storage.lock(lockFile).close(); // a writer opened the Db once and left the file behind
+    Closeable first = storage.lockShared(lockFile);
+    Closeable second = storage.lockShared(lockFile);
+    assertTrue(first != null && second != null);
+    IOException e = assertThrows(IOException.class, () -> storage.lock(lockFile));
+    assertTrue(e.getMessage().contains("locked"), e.getMessage());
+    first.close();
+    first.close(); // idempotent: must not release the second holder's share
+    assertThrows(IOException.class, () -> storage.lock(lockFile));
+    second.close();
+    Closeable exclusive = storage.lock(lockFile);
+    IOException shared = assertThrows(IOException.class, () -> storage.lockShared(lockFile));
+    assertTrue(shared.getMessage().contains("locked"), shared.getMessage());
+    exclusive.close();
+    Closeable again = storage.lockShared(lockFile);
+    assertTrue(again != null);
+    again.close();
+    assertEquals(0, storage.size(lockFile));
+  }
+
+  @Test
+  void sharedLockOnAMissingFileLocksNothingAndCreatesNothing() throws IOException {
+    assertEquals(null, storage.lockShared(dir.resolve("LOCK")));
+    assertTrue(storage.list(dir).isEmpty());
+  }
 }
