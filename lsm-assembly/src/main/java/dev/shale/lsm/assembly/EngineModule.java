@@ -93,6 +93,9 @@ final class EngineModule {
 
   @Provides
   static Engine engine(Path directory, DbOptions options, EngineParts parts, PartChoices choices) {
+    if (choices.readOnly()) {
+      return Engine.openReadOnly(directory, options, parts);
+    }
     return Engine.open(directory, options, parts, choices.remote());
   }
 }

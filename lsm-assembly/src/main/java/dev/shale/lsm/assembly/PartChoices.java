@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The parts chosen for one Db, as the component's input. {@code transactions} is null when the user
  * chose none: then the installed default is used if there is one, and transactions are unsupported
- * otherwise.
+ * otherwise. {@code readOnly}: open with {@link dev.shale.lsm.engine.Engine#openReadOnly} (then
+ * {@code remote} is null).
  */
 record PartChoices(
     Storage storage,
@@ -23,4 +24,5 @@ record PartChoices(
     PartChoice<BlockCacheProvider> blockCache,
     PartChoice<CompactionStrategyProvider> compaction,
     @Nullable PartChoice<TransactionProvider> transactions,
-    @Nullable RemoteConfig remote) {}
+    @Nullable RemoteConfig remote,
+    boolean readOnly) {}

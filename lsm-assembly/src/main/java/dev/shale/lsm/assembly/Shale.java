@@ -89,6 +89,7 @@ public final class Shale {
     private @Nullable PartChoice<TransactionProvider> transactions;
 
     private @Nullable RemoteConfig remote;
+    private boolean readOnly;
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -148,6 +149,24 @@ public final class Shale {
         throw new IllegalArgumentException("remote config must not be null");
       }
       this.remote = config;
+      return this;
+    }
+
+    /**
+     * Opens the Db read-only (RocksJava's {@code openReadOnly}): it serves gets, iterators,
+     * snapshots and stats of the Db as it is on disk, with the write-ahead log replayed into memory
+     * as {@link DbOptions#walRecoveryMode()} reads it, and changes no byte of the directory (no
+     * LOCK file created, no manifest, log or counter file rewritten, no flush, no compaction, no
+     * repair: a damaged log is read, not cut). Writes, {@link Db#flush()} and {@link
+     * Db#compactRange} throw {@link IllegalStateException}. Any number of read-only opens may share
+     * a directory, in this process and others; none may while a writer has it open, and a writer
+     * cannot open it while they do (either way the second open fails with {@link
+     * dev.shale.lsm.api.StorageIOException} saying it is locked). A directory that holds no Db is
+     * an {@link IllegalArgumentException}: a read-only open never creates one. Not with an object
+     * store: a read-only Db never claims one.
+     */
+    public Builder readOnly() {
+      this.readOnly = true;
       return this;
     }
 
@@ -230,8 +249,10 @@ public final class Shale {
     }
 
     /**
-     * Opens the Db, creating it when the directory holds none.
+     * Opens the Db, creating it when the directory holds none (unless {@link #readOnly()}).
      *
+     * @throws IllegalArgumentException for {@link #readOnly()} on a directory that holds no Db, or
+     *     with an object store
      * @throws dev.shale.lsm.spi.UnknownProviderException when a named part is not installed (the
      *     message lists the installed names)
      * @throws dev.shale.lsm.api.CorruptionException when stored data is damaged
@@ -239,6 +260,18 @@ public final class Shale {
      *     open
      */
     public Db open() {
+      if (readOnly && remote != null) {
+        RemoteConfig claimed = remote;
+        try {
+          claimed.closeOwnedStores();
+        } catch (IOException | RuntimeException e) {
+          // Failing anyway; the stores were never used.
+        }
+        throw new IllegalArgumentException(
+            "a read-only open never contacts an object store (opening with one claims the bucket"
+                + " as its primary, fencing its writer): drop objectStore()/remote(), and restore"
+                + " the bucket into a directory first to read it");
+      }
       return DaggerEngineComponent.builder()
           .directory(directory)
           .options(options)
@@ -251,7 +284,8 @@ public final class Shale {
                   blockCache,
                   compaction,
                   transactions,
-                  remote))
+                  remote,
+                  readOnly))
           .build()
           .engine();
     }

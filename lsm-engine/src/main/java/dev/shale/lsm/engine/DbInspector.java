@@ -1,6 +1,7 @@
 package dev.shale.lsm.engine;
 
 import dev.shale.lsm.api.CorruptionException;
+import dev.shale.lsm.api.WalRecoveryMode;
 import dev.shale.lsm.engine.read.TableCache;
 import dev.shale.lsm.engine.recovery.LogCoverage;
 import dev.shale.lsm.engine.recovery.TableAudit;
@@ -21,7 +22,6 @@ import dev.shale.lsm.spi.wal.WalReplayConsumer;
 import dev.shale.lsm.spi.wal.WalReplayResult;
 import dev.shale.lsm.spi.wal.WalSegment;
 import dev.shale.lsm.spi.wal.WriteAheadLog;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +31,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Read-only inspection of a Db directory for tools ({@code shale manifest dump}, {@code verify},
- * {@code sst dump}, {@code wal dump}). Operations that read more than the manifest take the Db's
- * lock, so they refuse to run while the Db is open elsewhere instead of reading files that change.
+ * {@code sst dump}, {@code wal dump}). Nothing here changes a byte of the directory: every read
+ * goes through a {@link ReadOnlyDirectory}. Operations that read more than the manifest hold its
+ * shared lock, so they refuse to run while a writer has the Db open instead of reading files that
+ * change.
  */
 public final class DbInspector {
   private DbInspector() {}
@@ -96,9 +98,14 @@ public final class DbInspector {
    * What {@link #verify} checked.
    *
    * @param tables tables read end to end
-   * @param bytes bytes checked
+   * @param bytes bytes of tables checked
+   * @param logSegments write-ahead log segments read
+   * @param logRecords intact log records read
+   * @param logTornTail the torn last record a crash left at the end of the log, which the next open
+   *     drops ({@code ""} when there is none): where it is and what is wrong with it
    */
-  public record VerifyResult(int tables, long bytes) {}
+  public record VerifyResult(
+      int tables, long bytes, int logSegments, long logRecords, String logTornTail) {}
 
   /**
    * The manifest of the Db in {@code directory}.
@@ -108,6 +115,7 @@ public final class DbInspector {
    */
   public static ManifestInfo manifest(Storage storage, Path directory, int numLevels)
       throws IOException {
+    storage = ReadOnlyDirectory.refusingChanges(storage);
     if (!VersionSet.exists(storage, directory)) {
       throw new IllegalArgumentException("no Shale Db in " + directory + " (no CURRENT file)");
     }
@@ -143,13 +151,15 @@ public final class DbInspector {
 
   /**
    * Checks the manifest (every record, and that the tables and the log cover every table on disk,
-   * as an open would), then reads every byte of every live table and checks every checksum, and
-   * that each table holds what the manifest says (size, key range, sequence range, entry count).
-   * Changes nothing.
+   * as an open would), every record of every write-ahead log segment (damage anywhere but a torn
+   * last record is an error, as for an open in the default {@link
+   * WalRecoveryMode#TOLERATE_CORRUPTED_TAIL}), then reads every byte of every live table and checks
+   * every checksum, and that each table holds what the manifest says (size, key range, sequence
+   * range, entry count). Changes nothing.
    *
-   * @param progress receives the number of bytes checked so far
+   * @param progress receives the number of table bytes checked so far
    * @throws CorruptionException naming the file and offset of the first damage found
-   * @throws IOException when the Db is open elsewhere or a file cannot be read
+   * @throws IOException when a writer has the Db open or a file cannot be read
    */
   public static VerifyResult verify(
       Storage storage,
@@ -160,52 +170,71 @@ public final class DbInspector {
       BlockCache cache,
       LongConsumer progress)
       throws IOException {
-    try (Closeable lock = storage.lock(directory.resolve("LOCK"))) {
-      ManifestInfo manifest = manifest(storage, directory, numLevels);
-      VersionSet.Recovered recovered = VersionSet.recover(storage, directory, numLevels);
-      ManifestLog.SuspectTail tail = recovered.suspectTail();
-      if (tail != null) {
-        throw new CorruptionException(
-            directory.resolve(manifest.manifestFile()).toString(),
-            tail.offset(),
-            "the manifest's last record is damaged or cut off ("
-                + tail.what()
-                + "); an open checks whether the tables and the log cover it, and if they do not,"
-                + " run `shale repair`");
-      }
-      TableAudit audit = TableAudit.run(storage, directory, recovered, formats, cache);
-      if (audit.needsLogCoverage()) {
-        LogCoverage coverage = new LogCoverage(recovered.lastSequence());
-        try (WriteAheadLog wal =
-            walProvider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
-          wal.scan(recovered.lastSequence(), coverage);
-        }
-        audit.checkCoveredThrough(coverage.coveredThrough());
-      }
-      long done = 0;
-      for (TableInfo t : manifest.tables()) {
-        if (!storage.exists(t.path())) {
-          throw new CorruptionException(
-              t.path().toString(), -1, "the manifest lists this table but the file is missing");
-        }
-        long size = storage.size(t.path());
-        if (size != t.sizeBytes()) {
-          throw new CorruptionException(
-              t.path().toString(),
-              size,
-              "the file is " + size + " bytes; the manifest recorded " + t.sizeBytes());
-        }
-        long base = done;
-        try (SSTableReader reader =
-            TableCache.open(storage, t.path(), t.fileId(), formats, cache)) {
-          reader.verify(bytes -> progress.accept(base + bytes));
-          checkAgainstManifest(t, reader.properties());
-        }
-        done += t.sizeBytes();
-        progress.accept(done);
-      }
-      return new VerifyResult(manifest.tables().size(), done);
+    try (ReadOnlyDirectory access = ReadOnlyDirectory.open(storage, directory)) {
+      return verifyReading(
+          access.storage(), directory, numLevels, formats, walProvider, cache, progress);
     }
+  }
+
+  private static VerifyResult verifyReading(
+      Storage storage,
+      Path directory,
+      int numLevels,
+      ProviderRegistry<SSTableFormat> formats,
+      WalProvider walProvider,
+      BlockCache cache,
+      LongConsumer progress)
+      throws IOException {
+    ManifestInfo manifest = manifest(storage, directory, numLevels);
+    VersionSet.Recovered recovered = VersionSet.recover(storage, directory, numLevels);
+    ManifestLog.SuspectTail tail = recovered.suspectTail();
+    if (tail != null) {
+      throw new CorruptionException(
+          directory.resolve(manifest.manifestFile()).toString(),
+          tail.offset(),
+          "the manifest's last record is damaged or cut off ("
+              + tail.what()
+              + "); an open checks whether the tables and the log cover it, and if they do not,"
+              + " run `shale repair`");
+    }
+    TableAudit audit = TableAudit.run(storage, directory, recovered, formats, cache);
+    if (audit.needsLogCoverage()) {
+      LogCoverage coverage = new LogCoverage(recovered.lastSequence());
+      try (WriteAheadLog wal =
+          walProvider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
+        wal.scan(recovered.lastSequence(), coverage);
+      }
+      audit.checkCoveredThrough(coverage.coveredThrough());
+    }
+    long[] logRecords = {0};
+    WalReplayResult log;
+    try (WriteAheadLog wal =
+        walProvider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
+      log = wal.scan(0, WalRecoveryMode.TOLERATE_CORRUPTED_TAIL, (first, batch) -> logRecords[0]++);
+    }
+    long done = 0;
+    for (TableInfo t : manifest.tables()) {
+      if (!storage.exists(t.path())) {
+        throw new CorruptionException(
+            t.path().toString(), -1, "the manifest lists this table but the file is missing");
+      }
+      long size = storage.size(t.path());
+      if (size != t.sizeBytes()) {
+        throw new CorruptionException(
+            t.path().toString(),
+            size,
+            "the file is " + size + " bytes; the manifest recorded " + t.sizeBytes());
+      }
+      long base = done;
+      try (SSTableReader reader = TableCache.open(storage, t.path(), t.fileId(), formats, cache)) {
+        reader.verify(bytes -> progress.accept(base + bytes));
+        checkAgainstManifest(t, reader.properties());
+      }
+      done += t.sizeBytes();
+      progress.accept(done);
+    }
+    return new VerifyResult(
+        manifest.tables().size(), done, log.segments(), logRecords[0], log.damage());
   }
 
   private static void checkAgainstManifest(TableInfo t, TableProperties p) {
@@ -229,12 +258,12 @@ public final class DbInspector {
       Storage storage, Path file, ProviderRegistry<SSTableFormat> formats, BlockCache cache)
       throws IOException {
     long id = TableCache.fileIdOf(file.getFileName().toString()).orElse(0L);
-    return TableCache.open(storage, file, id, formats, cache);
+    return TableCache.open(ReadOnlyDirectory.refusingChanges(storage), file, id, formats, cache);
   }
 
   /**
    * The segments of the Db's write-ahead log and every intact record in them up to the first
-   * damage, oldest first ({@link WriteAheadLog#scan}: changes nothing). Takes the Db's lock.
+   * damage, oldest first ({@link WriteAheadLog#scan}: changes nothing). Holds the Db's shared lock.
    */
   public static WalReplayResult readWal(
       Storage storage,
@@ -243,9 +272,9 @@ public final class DbInspector {
       List<WalSegment> segmentsOut,
       WalReplayConsumer consumer)
       throws IOException {
-    try (Closeable lock = storage.lock(directory.resolve("LOCK"));
+    try (ReadOnlyDirectory access = ReadOnlyDirectory.open(storage, directory);
         WriteAheadLog wal =
-            provider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
+            provider.open(new WalOptions(access.storage(), directory.resolve("wal"), 64L << 20))) {
       segmentsOut.addAll(wal.segments());
       return wal.scan(0, consumer);
     }

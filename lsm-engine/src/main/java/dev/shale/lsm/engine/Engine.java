@@ -110,6 +110,7 @@ public final class Engine implements Db {
   private static final int FILE_NUMBER_EPOCH_SHIFT = RemoteSync.FILE_NUMBER_EPOCH_SHIFT;
 
   private final Path directory;
+  private final boolean readOnly; // see openReadOnly
   private final DbOptions options;
   private final EngineParts parts;
   private final Storage storage;
@@ -163,8 +164,10 @@ public final class Engine implements Db {
       DbOptions options,
       EngineParts parts,
       Closeable lock,
-      @Nullable RemoteConfig remote) {
+      @Nullable RemoteConfig remote,
+      boolean readOnly) {
     this.directory = directory;
+    this.readOnly = readOnly;
     this.remote = remote;
     this.options = options;
     this.parts = parts;
@@ -230,7 +233,7 @@ public final class Engine implements Db {
     }
     Engine engine = null;
     try {
-      engine = new Engine(directory, options, parts, lock, remote);
+      engine = new Engine(directory, options, parts, lock, remote, false);
       PrimaryClaim claim = engine.claimBucket();
       engine.recover(claim == null ? 0 : claim.claim().epoch() << FILE_NUMBER_EPOCH_SHIFT);
       if (claim != null) {
@@ -243,6 +246,57 @@ public final class Engine implements Db {
       throw new StorageIOException("cannot open " + directory, e);
     } catch (RuntimeException | Error e) {
       abandon(engine, lock, remote);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the Db in {@code directory} read-only, as RocksDB's {@code OpenForReadOnly}: it reads the
+   * manifest and the tables as they are, replays the write-ahead log into memtables as {@link
+   * DbOptions#walRecoveryMode()} reads it ({@link WriteAheadLog#scan(long,
+   * dev.shale.lsm.api.WalRecoveryMode, dev.shale.lsm.spi.wal.WalReplayConsumer)}), and changes no
+   * byte of the directory: no LOCK file is created, no manifest, log segment or counter file is
+   * written, cut or rewritten, no table is deleted or set aside, nothing is flushed or compacted.
+   *
+   * <p>It serves gets, iterators, snapshots, transactions' reads and stats. Writes, transaction
+   * commits, {@link #flush()} and {@link #compactRange} throw {@link IllegalStateException}. It
+   * holds a shared lock on the directory while open (see {@link ReadOnlyDirectory}): any number of
+   * read-only opens may share a Db, none while a writer has it open, and no writer opens it while
+   * they do. An object store is never contacted.
+   *
+   * @throws IllegalArgumentException when the directory holds no Db (a read-only open never creates
+   *     one)
+   * @throws dev.shale.lsm.api.CorruptionException when the manifest, a table or the log is damaged
+   *     beyond what {@link DbOptions#walRecoveryMode()} tolerates
+   * @throws StorageIOException when storage fails, or a writer has the Db open
+   */
+  public static Engine openReadOnly(Path directory, DbOptions options, EngineParts parts) {
+    ReadOnlyDirectory access;
+    try {
+      access = ReadOnlyDirectory.open(parts.storage(), directory);
+    } catch (IOException e) {
+      throw new StorageIOException("cannot open " + directory + " read-only", e);
+    }
+    EngineParts reading =
+        new EngineParts(
+            access.storage(),
+            parts.wal(),
+            parts.memtable(),
+            parts.tableFormat(),
+            parts.tableFormats(),
+            parts.blockCache(),
+            parts.compaction(),
+            parts.transactions());
+    Engine engine = null;
+    try {
+      engine = new Engine(directory, options, reading, access, null, true);
+      engine.recover(0);
+      return engine;
+    } catch (IOException e) {
+      abandon(engine, access, null);
+      throw new StorageIOException("cannot open " + directory + " read-only", e);
+    } catch (RuntimeException | Error e) {
+      abandon(engine, access, null);
       throw e;
     }
   }
@@ -273,7 +327,9 @@ public final class Engine implements Db {
   /**
    * Recovers the local state: checks the tables on disk against the manifest before anything is
    * deleted (see {@link TableAudit}), opens the manifest, and replays the write-ahead log after the
-   * last flushed sequence.
+   * last flushed sequence. A read-only open reads the same way and stops short of every change: the
+   * audit's verdict is checked but not carried out, the manifest read is used as it is, the log is
+   * scanned instead of replayed, and full memtables are kept instead of flushed.
    *
    * @param fileNumberFloor new files are numbered from at least this (a primary's epoch range), so
    *     that no table made from here on can share a number with another primary's
@@ -283,6 +339,12 @@ public final class Engine implements Db {
     VersionSet.Recovered recovered = VersionSet.recover(storage, directory, options.numLevels());
     if (recovered.manifestNumber() < 0) {
       refuseDataWithoutManifest();
+      if (readOnly) {
+        throw new IllegalArgumentException(
+            "no Shale Db in "
+                + directory
+                + " (no CURRENT file); a read-only open never creates one");
+      }
     }
     wal =
         parts
@@ -295,8 +357,13 @@ public final class Engine implements Db {
       wal.scan(recovered.lastSequence(), coverage);
       audit.checkCoveredThrough(coverage.coveredThrough());
     }
-    int quarantined = audit.dispose();
-    versions = VersionSet.open(storage, directory, options.numLevels(), this::releaseFile);
+    int quarantined = 0;
+    if (readOnly) {
+      versions = VersionSet.readOnly(storage, directory, recovered, this::releaseFile);
+    } else {
+      quarantined = audit.dispose();
+      versions = VersionSet.open(storage, directory, options.numLevels(), this::releaseFile);
+    }
     if (fileNumberFloor > versions.peekNextFileNumber()) {
       versions.logAndApply(new VersionEdit().nextFileNumber(fileNumberFloor));
     }
@@ -315,7 +382,7 @@ public final class Engine implements Db {
                     options.sizeRatioPercent()));
     String strategyName = parts.compaction().name();
     String previous = versions.compactionStrategy();
-    if (!strategyName.equals(previous)) {
+    if (!readOnly && !strategyName.equals(previous)) {
       if (previous != null) {
         LOG.info(
             "{}: compaction strategy changes from '{}' to '{}'; the tree converges to the new shape"
@@ -339,7 +406,9 @@ public final class Engine implements Db {
     long flushed = versions.lastSequence();
     lastSequence = flushed;
     WalReplayResult replay =
-        wal.replay(flushed, options.walRecoveryMode(), (first, batch) -> replayBatch(first, batch));
+        readOnly
+            ? wal.scan(flushed, options.walRecoveryMode(), this::replayBatch)
+            : wal.replay(flushed, options.walRecoveryMode(), this::replayBatch);
     lastSequence = Math.max(flushed, replay.lastSequence());
     visibleSequence = lastSequence;
     if (!replay.damage().isEmpty()) {
@@ -729,14 +798,24 @@ public final class Engine implements Db {
     }
     applyToMemtable(active, firstSequence, batch);
     lastSequence = firstSequence + batch.count() - 1;
-    if (active.table().approximateBytes() >= options.memtableBytes()) {
-      try {
-        // The log keeps these records until the memtable replayed last is flushed, so the edit
-        // moves only the flushed sequence, not the oldest live log segment.
-        flushActiveWhileOpening(new VersionEdit());
-      } catch (IOException e) {
-        throw new StorageIOException("cannot flush during recovery", e);
+    if (active.table().approximateBytes() < options.memtableBytes()) {
+      return;
+    }
+    if (readOnly) {
+      // Nothing may be written: keep what is replayed in memory, as RocksDB's read-only open does.
+      synchronized (stateLock) {
+        active.freeze(wal.activeSegmentId());
+        immutables.addLast(active);
+        active = newMemtable();
       }
+      return;
+    }
+    try {
+      // The log keeps these records until the memtable replayed last is flushed, so the edit
+      // moves only the flushed sequence, not the oldest live log segment.
+      flushActiveWhileOpening(new VersionEdit());
+    } catch (IOException e) {
+      throw new StorageIOException("cannot flush during recovery", e);
     }
   }
 
@@ -776,6 +855,7 @@ public final class Engine implements Db {
       throw new IllegalArgumentException("write options must not be null");
     }
     ensureOpen();
+    refuseIfReadOnly();
     checkLimits(batch);
     if (batch.isEmpty()) {
       return;
@@ -1161,6 +1241,7 @@ public final class Engine implements Db {
   @Override
   public void flush() {
     ensureOpen();
+    refuseIfReadOnly();
     MemtableHandle[] target = new MemtableHandle[1];
     commits.submit(
         PendingWrite.control(
@@ -1212,6 +1293,9 @@ public final class Engine implements Db {
   /** Waits until no flush or compaction is pending (tests and benchmarks). */
   public void awaitBackgroundWork() {
     ensureOpen();
+    if (readOnly) {
+      return; // a read-only Db runs no background work
+    }
     while (immutableCount() > 0 && !errors.stopsBackgroundWork()) {
       synchronized (stallMonitor) {
         try {
@@ -1404,7 +1488,7 @@ public final class Engine implements Db {
       long userBytes = counters.userBytes.get();
       long written = counters.flushedBytes.get() + compactions.bytesWritten();
       long total = version.totalBytes();
-      String reason = errors.reason();
+      String reason = readOnly ? "opened read-only" : errors.reason();
       return new DbStats(
           visibleSequence,
           new DbStats.Memtables(
@@ -1497,6 +1581,16 @@ public final class Engine implements Db {
   private void ensureOpen() {
     if (closing) {
       throw new IllegalStateException("the Db is closed");
+    }
+  }
+
+  private void refuseIfReadOnly() {
+    if (readOnly) {
+      throw new IllegalStateException(
+          "the Db in "
+              + directory
+              + " is open read-only: it takes no writes, flushes or compactions; open it without"
+              + " readOnly() to change it");
     }
   }
 
@@ -1648,7 +1742,9 @@ public final class Engine implements Db {
     } finally {
       walLock.unlock();
     }
-    lifetime.persist(sinceOpen());
+    if (!readOnly) {
+      lifetime.persist(sinceOpen());
+    }
     releasingLiveVersions = true;
     synchronized (stateLock) {
       superVersion.unref();
@@ -1748,6 +1844,7 @@ public final class Engine implements Db {
         throw new IllegalArgumentException("batch, options and validator must not be null");
       }
       ensureOpen();
+      refuseIfReadOnly();
       checkLimits(batch);
       Durability durability = durabilityOf(writeOptions);
       ensureWritable();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,7 @@ public final class VersionSet implements AutoCloseable {
   private final FileReleaser releaser;
   private final AtomicLong nextFileNumber;
   private Version current;
-  private ManifestLog manifest;
+  private @Nullable ManifestLog manifest; // null when read-only
   private long manifestNumber;
   private boolean manifestBroken;
   private long logNumber;
@@ -52,7 +53,7 @@ public final class VersionSet implements AutoCloseable {
       long lastSequence,
       long writerEpoch,
       @Nullable String compactionStrategy,
-      ManifestLog manifest,
+      @Nullable ManifestLog manifest,
       long manifestNumber) {
     this.storage = storage;
     this.directory = directory;
@@ -111,6 +112,26 @@ public final class VersionSet implements AutoCloseable {
         r.compactionStrategy(),
         log,
         manifestNumber);
+  }
+
+  /**
+   * The state {@code r} read, for a read-only open: nothing is written (no new manifest, no stray
+   * file deleted), and {@link #logAndApply} throws {@link IllegalStateException}.
+   */
+  public static VersionSet readOnly(
+      Storage storage, Path directory, Recovered r, FileReleaser releaser) {
+    return new VersionSet(
+        storage,
+        directory,
+        releaser,
+        new Version(r.levels(), releaser),
+        r.nextFileNumber(),
+        r.logNumber(),
+        r.lastSequence(),
+        r.writerEpoch(),
+        r.compactionStrategy(),
+        null,
+        r.manifestNumber());
   }
 
   /**
@@ -340,6 +361,9 @@ public final class VersionSet implements AutoCloseable {
    * @throws IOException when the manifest cannot be written; the current version is unchanged
    */
   public synchronized Version logAndApply(VersionEdit edit) throws IOException {
+    if (manifest == null) {
+      throw new IllegalStateException("the Db is open read-only: it records no changes");
+    }
     List<List<FileMeta>> levels = new ArrayList<>();
     for (int l = 0; l < current.numLevels(); l++) {
       levels.add(new ArrayList<>(current.level(l)));
@@ -352,14 +376,14 @@ public final class VersionSet implements AutoCloseable {
       nextFileNumber.accumulateAndGet(floor, Math::max);
     }
     edit.nextFileNumber(nextFileNumber.get());
-    if (manifestBroken || manifest.size() > MANIFEST_ROLL_BYTES) {
+    if (manifestBroken || Objects.requireNonNull(manifest).size() > MANIFEST_ROLL_BYTES) {
       // After a failed append the file may end in part of a record; appending after it would
       // turn that torn tail into damage in the middle. A fresh manifest starts clean.
       rollManifest();
       manifestBroken = false;
     }
     try {
-      manifest.append(edit);
+      Objects.requireNonNull(manifest).append(edit);
     } catch (IOException | RuntimeException | Error e) {
       manifestBroken = true;
       throw e;
@@ -395,7 +419,9 @@ public final class VersionSet implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    manifest.close();
+    if (manifest != null) {
+      manifest.close();
+    }
     current.unref();
   }
 
@@ -412,7 +438,7 @@ public final class VersionSet implements AutoCloseable {
     ManifestLog next = writeManifest(storage, directory, number, snapshot);
     long old = manifestNumber;
     try {
-      manifest.close();
+      Objects.requireNonNull(manifest).close();
     } catch (IOException e) {
       LOG.warn("closing the old manifest {} failed; it is replaced anyway", manifestName(old), e);
     }
