@@ -21,6 +21,10 @@ final class DbDirectoryOption {
    * @throws IllegalArgumentException when it holds none, so that reading commands never create one
    */
   Path existing() {
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw new IllegalArgumentException(
+          directory + " is a file: --db names the Db's directory (the one 'shale put' created)");
+    }
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException(
           "no Shale Db in " + directory + ": the directory does not exist");

@@ -2,6 +2,7 @@ package dev.shale.lsm.cli;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.api.WalRecoveryMode;
 import dev.shale.lsm.assembly.ObjectStores;
 import dev.shale.lsm.assembly.Shale;
 import dev.shale.lsm.assembly.ShaleTools;
@@ -69,6 +70,19 @@ final class DbPartOptions {
   @Nullable String compression;
 
   @Option(
+      names = "--wal-recovery",
+      paramLabel = "MODE",
+      description = {
+        "What to do with a damaged write-ahead log: TOLERATE_CORRUPTED_TAIL (default: drop a"
+            + " torn last record, as a crash leaves; refuse other damage), POINT_IN_TIME (keep"
+            + " everything before the first damage), SKIP_CORRUPTED (keep every intact record),"
+            + " ABSOLUTE_CONSISTENCY (refuse any damage). Commands that only read apply it in"
+            + " memory and change nothing; commands that write repair the log once (what is"
+            + " given up is kept in wal/*.corrupt)."
+      })
+  @Nullable WalRecoveryMode walRecovery;
+
+  @Option(
       names = "--object-store",
       paramLabel = "URI",
       description = {
@@ -128,6 +142,9 @@ final class DbPartOptions {
     if (compression != null) {
       options.compression(compression);
     }
+    if (walRecovery != null) {
+      options.walRecoveryMode(walRecovery);
+    }
     return options.build();
   }
 
@@ -141,6 +158,25 @@ final class DbPartOptions {
     return open(directory, exists, remote());
   }
 
+  /**
+   * Opens the Db in {@code directory}, which must hold one, read-only: nothing in the directory
+   * changes, and no object store is contacted.
+   *
+   * @param command the command's name, for the message when an object store was given
+   * @throws IllegalArgumentException with --object-store (it would claim the bucket)
+   */
+  Db openReadOnly(Path directory, String command) throws IOException {
+    if (objectStore != null || walObjectStore != null) {
+      throw new IllegalArgumentException(
+          command
+              + " only reads: it opens the Db read-only and never contacts an object store"
+              + " (opening with --object-store claims the bucket as its primary and fences the"
+              + " Db that writes it). Drop --object-store; to read what a bucket holds, restore it"
+              + " into a new directory first: shale restore --from URI --db NEWDIR");
+    }
+    return builder(directory, true, options()).readOnly().open();
+  }
+
   /** Opens the Db in {@code directory} with {@code remote} (null: no object store). */
   Db open(Path directory, boolean exists, @Nullable RemoteConfig remote) throws IOException {
     return open(directory, exists, remote, options());
@@ -148,6 +184,32 @@ final class DbPartOptions {
 
   /** Opens the Db in {@code directory} with {@code remote} and {@code options}. */
   Db open(Path directory, boolean exists, @Nullable RemoteConfig remote, DbOptions options)
+      throws IOException {
+    Shale.Builder builder;
+    try {
+      builder = builder(directory, exists, options);
+    } catch (IOException | RuntimeException e) {
+      closeStores(remote, e);
+      throw e;
+    }
+    if (remote != null) {
+      builder.remote(remote);
+    }
+    return builder.open(); // closes the stores of remote if it fails
+  }
+
+  private static void closeStores(@Nullable RemoteConfig remote, Exception failure) {
+    if (remote != null) {
+      try {
+        remote.closeOwnedStores();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** A builder with the chosen parts and {@code options}. */
+  private Shale.Builder builder(Path directory, boolean exists, DbOptions options)
       throws IOException {
     Shale.Builder builder = Shale.builder(directory).options(options);
     if (memtable != null) {
@@ -168,9 +230,6 @@ final class DbPartOptions {
     if (strategy != null) {
       builder.compaction(strategy);
     }
-    if (remote != null) {
-      builder.remote(remote);
-    }
-    return builder.open(); // closes the stores of remote if it fails
+    return builder;
   }
 }

@@ -25,7 +25,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
-    try (Store store = target.open(true)) {
+    try (Store store = target.openToWrite(true)) {
       store.delete(k);
     }
     return ExitCode.OK;

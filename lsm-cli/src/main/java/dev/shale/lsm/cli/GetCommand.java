@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
       "Prints the value of KEY; exits 1 when it is absent.",
       "The value is escaped like scan output (or hex with --hex). When the key is absent,"
           + " nothing is printed on standard output and the exit code is 1.",
+      HelpTexts.READ_ONLY,
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
@@ -31,7 +32,7 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
     byte[] value;
-    try (Store store = target.open(true)) {
+    try (Store store = target.openToRead(spec.qualifiedName())) {
       value = store.get(k);
     }
     if (value == null) {

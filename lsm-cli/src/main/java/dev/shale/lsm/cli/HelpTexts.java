@@ -17,5 +17,12 @@ final class HelpTexts {
       "Exit codes: 0 done, 1 key absent (get), 2 usage error or malformed input,%n"
           + "3 damaged data, I/O error or other failure.";
 
+  /** What a command that only reads does to the Db directory. */
+  static final String READ_ONLY =
+      "With --db the Db is opened read-only: nothing in its directory changes (a damaged log is"
+          + " read as --wal-recovery says, not repaired; nothing is flushed or compacted), and"
+          + " other read-only commands may run at the same time, but not a command that writes"
+          + " or a server (then read through it with --server).";
+
   private HelpTexts() {}
 }

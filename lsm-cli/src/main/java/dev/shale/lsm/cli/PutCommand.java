@@ -30,7 +30,7 @@ final class PutCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     byte[] k = bytes.parse("key", key);
     byte[] v = bytes.parse("value", value);
-    try (Store store = target.open(false)) {
+    try (Store store = target.openToWrite(false)) {
       store.put(k, v);
     }
     return ExitCode.OK;

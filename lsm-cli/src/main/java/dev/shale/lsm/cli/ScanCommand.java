@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Prints live entries as key<TAB>value lines in key order.",
       "Keys are ordered as unsigned bytes. The output is what 'shale load' reads.",
+      HelpTexts.READ_ONLY,
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
@@ -65,7 +66,7 @@ final class ScanCommand implements Callable<Integer> {
     ByteFormat format = bytes.format();
     StringBuilder line = new StringBuilder(256);
     long printed = 0;
-    try (Store store = target.open(true);
+    try (Store store = target.openToRead(spec.qualifiedName());
         Stream<KeyValue> scan = store.scan(read, max)) {
       for (Iterator<KeyValue> entries = scan.iterator(); entries.hasNext(); ) {
         KeyValue entry = entries.next();

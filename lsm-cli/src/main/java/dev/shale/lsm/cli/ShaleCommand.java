@@ -111,6 +111,7 @@ public final class ShaleCommand implements Callable<Integer> {
             .setErr(err)
             .setColorScheme(
                 Help.defaultColorScheme(stdoutIsTerminal ? Help.Ansi.AUTO : Help.Ansi.OFF))
+            .setCaseInsensitiveEnumValuesAllowed(true)
             .setParameterExceptionHandler(failures)
             .setExecutionExceptionHandler(failures);
     try {

@@ -3,6 +3,7 @@ package dev.shale.lsm.cli;
 import static dev.shale.lsm.cli.text.Units.bytes;
 import static dev.shale.lsm.cli.text.Units.count;
 
+import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbStats;
 import dev.shale.lsm.client.ServerReport;
 import dev.shale.lsm.client.ShaleClient;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
           + " --db: by this command, so they show the work done while opening); the lifetime rows"
           + " count over the Db's whole life, across reopens. With --server also the server's"
           + " health, memory for requests in flight, scans, snapshots and threads.",
+      HelpTexts.READ_ONLY,
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
@@ -49,8 +51,8 @@ final class StatsCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     DbStats stats;
-    try (Store.Local local = target.openLocal()) {
-      stats = local.db().stats();
+    try (Db db = target.openLocalToRead(spec.qualifiedName())) {
+      stats = db.stats();
     }
     print(stats, out);
     return ExitCode.OK;

@@ -1,5 +1,6 @@
 package dev.shale.lsm.cli;
 
+import dev.shale.lsm.api.Db;
 import dev.shale.lsm.client.ShaleClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,10 +66,34 @@ final class TargetOptions {
   }
 
   /**
-   * Opens the Db or connects to the server. {@code mustExist}: a Db directory must hold a Db
-   * already (reading commands never create one).
+   * Opens the Db read-only (it must exist; nothing in its directory changes) or connects to the
+   * server, for a command that only reads.
+   *
+   * @param command the command's name, for messages
    */
-  Store open(boolean mustExist) throws IOException {
+  Store openToRead(String command) throws IOException {
+    if (target.server != null) {
+      return Store.of(connect(target.server));
+    }
+    return Store.of(openLocalToRead(command));
+  }
+
+  /** Opens the Db of {@code --db} read-only; it must exist. */
+  Db openLocalToRead(String command) throws IOException {
+    Path directory = target.directory;
+    if (directory == null) {
+      throw new IllegalArgumentException("give --db DIR or --server HOST:PORT");
+    }
+    DbDirectoryOption check = new DbDirectoryOption();
+    check.directory = directory;
+    return parts.openReadOnly(check.existing(), command);
+  }
+
+  /**
+   * Opens the Db to write, or connects to the server. {@code mustExist}: a Db directory must hold a
+   * Db already.
+   */
+  Store openToWrite(boolean mustExist) throws IOException {
     if (target.server != null) {
       return Store.of(connect(target.server));
     }
@@ -85,23 +110,6 @@ final class TargetOptions {
       directory = check.existing();
     }
     return Store.of(parts.open(directory, mustExist));
-  }
-
-  /**
-   * Opens the Db of {@code --db}, which must exist (for commands that only read and need the Db
-   * itself, such as {@code stats}).
-   */
-  Store.Local openLocal() throws IOException {
-    Path directory = target.directory;
-    if (directory == null) {
-      throw new IllegalArgumentException("give --db DIR or --server HOST:PORT");
-    }
-    if (parts.hasObjectStore()) {
-      return new Store.Local(parts.open(directory, false));
-    }
-    DbDirectoryOption check = new DbDirectoryOption();
-    check.directory = directory;
-    return new Store.Local(parts.open(check.existing(), true));
   }
 
   ShaleClient connect(String server) throws IOException {

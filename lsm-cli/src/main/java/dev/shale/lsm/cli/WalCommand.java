@@ -41,8 +41,9 @@ final class WalCommand implements Callable<Integer> {
         "Prints the log's segments and records.",
         "Lists the segments, then every intact record (first sequence, operations) with each"
             + " operation (kind, key, value; long values are cut unless --full). Reads without"
-            + " repairing: damage (e.g. a torn tail after a crash) is reported at the end. The Db"
-            + " must not be open elsewhere.",
+            + " repairing: reading stops at the first damage (e.g. a torn tail after a crash),"
+            + " which is reported at the end; nothing in the Db directory changes. May run while"
+            + " other read-only commands do, not while the Db is open for writing.",
         ""
       })
   @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
