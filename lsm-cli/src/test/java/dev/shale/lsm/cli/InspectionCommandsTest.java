@@ -82,6 +82,35 @@ class InspectionCommandsTest {
   }
 
   @Test
+  void oneCompactLeavesNoTombstoneAndNoOverwrittenVersion(@TempDir Path fresh) throws IOException {
+    String db = fresh.toString();
+    for (String[] write :
+        List.of(
+            new String[] {"put", "a", "1"},
+            new String[] {"put", "b", "2"},
+            new String[] {"put", "c", "3"},
+            new String[] {"put", "b", "two"},
+            new String[] {"delete", "a"})) {
+      String[] args = new String[write.length + 2];
+      args[0] = write[0];
+      args[1] = "--db";
+      args[2] = db;
+      System.arraycopy(write, 1, args, 3, write.length - 1);
+      ok(args);
+    }
+    ok("compact", "--db", db);
+    List<Path> live;
+    try (Stream<Path> files = Files.list(fresh.resolve("sst"))) {
+      live = files.sorted().toList();
+    }
+    assertEquals(1, live.size(), live::toString);
+    String entries = ok("sst", "dump", "--entries", live.get(0).toString()).out();
+    String listed = entries.substring(entries.indexOf("entries:\n"));
+    assertEquals(
+        List.of("  b\t4\tput\ttwo", "  c\t3\tput\t3"), listed.lines().skip(2).toList(), entries);
+  }
+
+  @Test
   void compactARangeTakesKeysAsBounds() {
     Cli.Result r = ok("compact", "--db", db(), "--from", "key00100", "--to", "key00200");
     assertTrue(r.out().startsWith("compacted in "), r::toString);

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Runs compactions: asks the {@link CompactionStrategy} for jobs whenever the tree changes, checks
  * each against {@link JobRules}, runs up to {@code maxJobs} at once on background threads, and
  * installs each result atomically through the host. Manual compactions ({@link #compactRange})
- * pause automatic picking, wait for running jobs, and merge a key range down to the last level.
+ * pause automatic picking, stop the running automatic jobs (whose work the manual one redoes, so
+ * letting them finish would write the data twice), and merge a key range down to the last level,
+ * rewriting every file even when one alone would otherwise just move.
  */
 public final class CompactionScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
@@ -77,6 +80,7 @@ public final class CompactionScheduler {
   private final Set<Long> compacting = new HashSet<>();
   private final List<RunningJob> running = new ArrayList<>();
   private int manualWaiters;
+  private volatile boolean manualPending; // manualWaiters > 0, for running jobs to poll
   private volatile boolean shuttingDown;
   private volatile long pendingBytes;
   private final AtomicLong completed = new AtomicLong();
@@ -143,12 +147,15 @@ public final class CompactionScheduler {
   public void compactRange(byte @Nullable [] from, byte @Nullable [] to) throws IOException {
     synchronized (lock) {
       manualWaiters++;
+      manualPending = true;
       try {
         while (!running.isEmpty() && !shuttingDown) {
           lock.wait();
         }
       } catch (InterruptedException e) {
         manualWaiters--;
+        manualPending = manualWaiters > 0;
+        lock.notifyAll();
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for running compactions", e);
       }
@@ -173,7 +180,7 @@ public final class CompactionScheduler {
           slot = reserve(shape, job.get());
         }
         try {
-          execute(job.get(), version);
+          execute(job.get(), version, () -> shuttingDown, false);
         } catch (CancellationException e) {
           throw e;
         } catch (IOException | RuntimeException | Error e) {
@@ -190,6 +197,7 @@ public final class CompactionScheduler {
     } finally {
       synchronized (lock) {
         manualWaiters--;
+        manualPending = manualWaiters > 0;
         lock.notifyAll();
       }
       maybeSchedule();
@@ -309,9 +317,12 @@ public final class CompactionScheduler {
 
   private void runInBackground(CompactionJob job, Version version, RunningJob slot) {
     try {
-      execute(job, version);
+      execute(job, version, () -> shuttingDown || manualPending, true);
     } catch (CancellationException e) {
-      LOG.info("compaction {} stopped: {}", job.reason(), e.getMessage());
+      LOG.info(
+          "compaction {} stopped: {}",
+          job.reason(),
+          shuttingDown ? "the Db is closing" : "a manual compaction takes over its files");
     } catch (Throwable e) {
       host.onBackgroundError("compaction (" + job.reason() + ")", e);
     } finally {
@@ -321,7 +332,16 @@ public final class CompactionScheduler {
     maybeSchedule();
   }
 
-  private void execute(CompactionJob job, Version version) throws IOException {
+  /**
+   * Runs {@code job} on {@code version}.
+   *
+   * @param cancelled polled while entries are copied; stops the job when true
+   * @param mayMove whether a job of one file into another level may move it instead of rewriting it
+   *     (a manual compaction must rewrite, to drop what nothing can see any more)
+   */
+  private void execute(
+      CompactionJob job, Version version, BooleanSupplier cancelled, boolean mayMove)
+      throws IOException {
     long start = System.nanoTime();
     Map<Long, FileMeta> byId = new HashMap<>();
     for (FileMeta f : version.allFiles()) {
@@ -343,7 +363,7 @@ public final class CompactionScheduler {
         single.add(f);
       }
     }
-    if (single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
+    if (mayMove && single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
       edit.addFile(job.outputLevel(), single.get(0));
       host.install(edit);
       LOG.debug("moved {} to level {} ({})", single.get(0), job.outputLevel(), job.reason());
@@ -366,7 +386,7 @@ public final class CompactionScheduler {
             done[0] += n;
             runningEntriesDone.addAndGet(n);
           },
-          () -> shuttingDown);
+          cancelled);
       outputs = sink.finish();
     } catch (IOException | RuntimeException | Error e) {
       sink.abandon();

@@ -38,7 +38,7 @@ public final class TableRewrite {
         progress.accept(sinceCheck);
         sinceCheck = 0;
         if (cancelled.getAsBoolean()) {
-          throw new CancellationException("the Db is closing");
+          throw new CancellationException("cancelled");
         }
       }
     }
