@@ -112,8 +112,10 @@ public interface Db extends AutoCloseable {
   void compactRange(byte @Nullable [] from, byte @Nullable [] to);
 
   /**
-   * Waits for in-flight writes to finish, stops background work, flushes nothing it does not need
-   * to (the log makes acknowledged writes durable), releases files. Idempotent.
+   * Waits for in-flight writes to finish, flushes the memtables when they hold 1 MiB or more (so
+   * that the next open does not replay a large log; smaller ones stay in the log, which keeps
+   * acknowledged writes durable either way), stops background work, releases files. A read-only Db
+   * flushes nothing. Idempotent.
    */
   @Override
   void close();

@@ -10,6 +10,7 @@ public final class MemtableHandle {
   private final long id;
   private final Memtable table;
   private volatile long largestSequence = -1;
+  private volatile long loggedBytes;
   private volatile long nextLogNumber = -1;
 
   public MemtableHandle(long id, Memtable table) {
@@ -35,6 +36,20 @@ public final class MemtableHandle {
     if (sequence > largestSequence) {
       largestSequence = sequence;
     }
+  }
+
+  /**
+   * Bytes of the batches applied (their encoded length): what replaying them from the log would
+   * read, unlike the memtable's own size, which counts whole arena chunks. Written only by the
+   * commit leader.
+   */
+  public long loggedBytes() {
+    return loggedBytes;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer, the commit leader (or the open)
+  public void addLoggedBytes(long bytes) {
+    loggedBytes += bytes;
   }
 
   public boolean isEmpty() {
