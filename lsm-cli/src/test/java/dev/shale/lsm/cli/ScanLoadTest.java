@@ -2,14 +2,17 @@ package dev.shale.lsm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbIterator;
+import dev.shale.lsm.api.DbOptions;
 import dev.shale.lsm.api.ReadOptions;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.assembly.Shale;
+import dev.shale.lsm.engine.Engine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +92,11 @@ class ScanLoadTest {
         Cli.runWithInput("k1\tv1\nk2\t\r\n\nk\\t3\tv\\n3\nk1\tnewer\n", "load", "--db", db());
     assertEquals(ExitCode.OK, r.exitCode(), r::toString);
     assertTrue(r.out().startsWith("loaded 4 entries from 5 lines (31 B) in "), r::toString);
-    assertTrue(r.out().endsWith("lines/s; synced to disk\n"), r::toString);
+    String first = r.out().lines().findFirst().orElseThrow();
+    assertTrue(first.endsWith("; synced to disk"), r::toString);
+    assertFalse(first.contains("lines/s"), "a rate of a few lines measures the sync: " + r);
+    assertTrue(
+        r.out().lines().skip(1).findFirst().orElseThrow().startsWith("settled in "), r::toString);
     assertEquals("", r.stderr(), "no progress unless asked or on a terminal");
     assertEquals(Map.of("k1", "newer", "k2", "", "k\t3", "v\n3"), contents(dir));
   }
@@ -102,15 +109,96 @@ class ScanLoadTest {
   }
 
   @Test
-  void aMalformedLineStopsTheLoadKeepingWhatCameBefore() {
-    Cli.Result r =
-        Cli.runWithInput("a\t1\nb\t2\nno tab\nd\t4\n", "load", "--db", db(), "--batch-size", "4k");
+  void aMalformedLineAfterTheFirstBatchStopsTheLoadKeepingWhatCameBefore() {
+    StringBuilder input = new StringBuilder();
+    Map<String, String> expected = new TreeMap<>();
+    for (int i = 0; i < 200; i++) { // 200 lines of 40 bytes: more than one 4 KiB batch
+      input.append(String.format("key%03d\t%s%n", i, "v".repeat(32)));
+      expected.put(String.format("key%03d", i), "v".repeat(32));
+    }
+    input.append("no tab\nd\t4\n");
+    Cli.Result r = Cli.runWithInput(input.toString(), "load", "--db", db(), "--batch-size", "4k");
     assertEquals(ExitCode.USAGE, r.exitCode(), r::toString);
     assertEquals(
-        "shale load: line 3: no TAB between key and value (a line is key<TAB>value); lines 1 to 2"
-            + " were loaded (2 entries, synced to disk), nothing from line 3 on\n",
+        "shale load: line 201: no TAB between key and value (a line is key<TAB>value); lines 1 to"
+            + " 200 were loaded (200 entries, synced to disk), nothing from line 201 on\n",
         r.stderr());
-    assertEquals(Map.of("a", "1", "b", "2"), contents(dir));
+    assertEquals(expected, contents(dir));
+  }
+
+  @Test
+  void aMalformedLineWithinTheFirstBatchLoadsNothing() {
+    Cli.Result r = Cli.runWithInput("a\t1\nb\t2\nno tab\nd\t4\n", "load", "--db", db());
+    assertEquals(ExitCode.USAGE, r.exitCode(), r::toString);
+    assertEquals(
+        "shale load: line 3: no TAB between key and value (a line is key<TAB>value); nothing was"
+            + " loaded\n",
+        r.stderr());
+    assertEquals(Map.of(), contents(dir));
+  }
+
+  @Test
+  void rawLoadsBackslashesAndTabsInValuesAsTheyAre() {
+    String input = "C:\\temp\\new\tpath\nre\t^\\d+$\nt\ta\tb\\n\r\n";
+    Cli.Result escaped = Cli.runWithInput(input, "load", "--db", db());
+    assertEquals(ExitCode.USAGE, escaped.exitCode(), "\\d is no escape: " + escaped);
+    Cli.Result r = Cli.runWithInput(input, "load", "--db", db(), "--raw");
+    assertEquals(ExitCode.OK, r.exitCode(), r::toString);
+    assertEquals(Map.of("C:\\temp\\new", "path", "re", "^\\d+$", "t", "a\tb\\n"), contents(dir));
+    Cli.Result both = Cli.runWithInput(input, "load", "--db", db(), "--raw", "--hex");
+    assertEquals(ExitCode.USAGE, both.exitCode(), both::toString);
+  }
+
+  @Test
+  void loadLeavesASettledTreeUnlessToldNotToWait() throws IOException {
+    StringBuilder input = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) { // about 2 MiB: some 30 memtables of 64 KiB
+      input.append(String.format("key%06d\t%s%n", i, "v".repeat(90)));
+    }
+    Path settled = dir.resolve("settled");
+    Cli.Result r =
+        Cli.runWithInput(
+            input.toString(),
+            "load",
+            "--db",
+            settled.toString(),
+            "--memtable-size",
+            "64k",
+            "--batch-size",
+            "64k");
+    assertEquals(ExitCode.OK, r.exitCode(), r::toString);
+    assertTrue(r.out().contains("\nsettled in "), r::toString);
+    assertTrue(levelZeroFiles(settled) < 4, () -> "level 0 is left to compact: " + r);
+    try (Db next =
+        Shale.builder(settled)
+            .options(DbOptions.builder().memtableBytes(64 << 10).build())
+            .open()) {
+      ((Engine) next).awaitBackgroundWork();
+      assertEquals(0, next.stats().compactions().completed(), "the next open found work left");
+    }
+    Path unsettled = dir.resolve("unsettled");
+    Cli.Result quick =
+        Cli.runWithInput(
+            input.toString(),
+            "load",
+            "--db",
+            unsettled.toString(),
+            "--memtable-size",
+            "64k",
+            "--batch-size",
+            "64k",
+            "--no-wait");
+    assertEquals(ExitCode.OK, quick.exitCode(), quick::toString);
+    assertTrue(quick.out().contains("\nnot settled (--no-wait): "), quick::toString);
+    assertEquals(20_000, contents(unsettled).size());
+    assertEquals(20_000, contents(settled).size());
+  }
+
+  /** Level-0 tables, as manifest dump lists them. */
+  private static long levelZeroFiles(Path db) {
+    Cli.Result manifest = Cli.run("manifest", "dump", "--db", db.toString());
+    assertEquals(ExitCode.OK, manifest.exitCode(), manifest::toString);
+    return manifest.out().lines().filter(l -> l.startsWith("  L0\t")).count();
   }
 
   @Test

@@ -107,7 +107,7 @@ public final class Engine implements Db {
    * (see {@link #flushOnClose}). Replaying 1 MiB of log costs a few tens of milliseconds; below it,
    * leaving the writes in the log is cheaper than a tiny level-0 table per close.
    */
-  static final long FLUSH_ON_CLOSE_BYTES = 1L << 20;
+  public static final long FLUSH_ON_CLOSE_BYTES = 1L << 20;
 
   /**
    * A primary of writer epoch E numbers its new files from E << 40, from before its first flush or
@@ -1298,7 +1298,10 @@ public final class Engine implements Db {
     ensureWritable();
   }
 
-  /** Waits until no flush or compaction is pending (tests and benchmarks). */
+  /**
+   * Waits until no flush or compaction is pending: the strategy wants no more work (tests,
+   * benchmarks, and {@code shale load}, which leaves a settled tree).
+   */
   public void awaitBackgroundWork() {
     ensureOpen();
     if (readOnly) {

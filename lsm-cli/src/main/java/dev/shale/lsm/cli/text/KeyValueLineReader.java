@@ -3,18 +3,22 @@ package dev.shale.lsm.cli.text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads {@code key<TAB>value} lines, the format {@code shale scan} prints, from a stream of bytes.
- * Lines end with LF or CRLF (a raw CR is never data: {@link ByteFormat} escapes it); the last line
- * may lack its newline; blank lines are skipped. Works on bytes, so any byte other than TAB, LF and
- * the escapes of the format is taken as it is. Not thread-safe.
+ * Reads {@code key<TAB>value} lines from a stream of bytes: by default the format {@code shale
+ * scan} prints (escaped with a {@link ByteFormat}), or {@linkplain #raw raw} (the bytes up to the
+ * first TAB are the key, the rest of the line is the value, nothing is unescaped). Lines end with
+ * LF or CRLF (in the escaped format a raw CR is never data: {@link ByteFormat} escapes it); the
+ * last line may lack its newline; blank lines are skipped. Works on bytes, so any byte other than
+ * TAB, LF and the escapes of the format is taken as it is. Not thread-safe.
  */
 public final class KeyValueLineReader {
   private static final int INITIAL_BUFFER = 1 << 16;
 
   private final InputStream in;
-  private final ByteFormat format;
+  private final @Nullable ByteFormat format; // null: raw
   private final int maxLineBytes;
   private byte[] buffer = new byte[INITIAL_BUFFER];
   private int start; // first unread byte
@@ -32,12 +36,24 @@ public final class KeyValueLineReader {
    *     filling the heap
    */
   public KeyValueLineReader(InputStream in, ByteFormat format, int maxLineBytes) {
+    this(format, in, maxLineBytes);
+  }
+
+  private KeyValueLineReader(@Nullable ByteFormat format, InputStream in, int maxLineBytes) {
     if (maxLineBytes < 1) {
       throw new IllegalArgumentException("maxLineBytes must be positive, was " + maxLineBytes);
     }
     this.in = in;
     this.format = format;
     this.maxLineBytes = maxLineBytes;
+  }
+
+  /**
+   * A reader of raw lines: the bytes up to the first TAB are the key, the rest of the line (TABs
+   * and backslashes included) is the value, as they are; a CR before the LF ends the line.
+   */
+  public static KeyValueLineReader raw(InputStream in, int maxLineBytes) {
+    return new KeyValueLineReader(null, in, maxLineBytes);
   }
 
   /**
@@ -94,6 +110,11 @@ public final class KeyValueLineReader {
       throw new MalformedLineException(
           lineNumber, 0, "no TAB between key and value (a line is key<TAB>value)");
     }
+    if (format == null) {
+      key = Arrays.copyOfRange(buffer, from, tab);
+      value = Arrays.copyOfRange(buffer, tab + 1, to);
+      return;
+    }
     int secondTab = indexOf((byte) '\t', tab + 1, to);
     if (secondTab >= 0) {
       throw new MalformedLineException(
@@ -107,7 +128,7 @@ public final class KeyValueLineReader {
 
   private byte[] field(String what, int lineStart, int from, int to) {
     try {
-      return format.parse(buffer, from, to);
+      return Objects.requireNonNull(format).parse(buffer, from, to);
     } catch (MalformedTextException e) {
       throw new MalformedLineException(
           lineNumber, from - lineStart + e.offset() + 1, "in the " + what + ": " + e.getMessage());
