@@ -9,6 +9,7 @@ import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.io.DiskStorage;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.spi.objectstore.ObjectStore;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.sstable.SSTableReader;
 import dev.shale.lsm.spi.sstable.TableWriterOptions;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Inspection tools over a Db directory with the installed parts, for the command line: the
@@ -92,6 +94,16 @@ public final class ShaleTools {
           cache,
           progressBytes);
     }
+  }
+
+  /**
+   * The Db shipped to {@code store}, read without changing anything, or null when it holds none (no
+   * manifest object).
+   *
+   * @throws dev.shale.lsm.api.CorruptionException when its newest manifest is damaged
+   */
+  public static DbInspector.@Nullable RemoteDb remoteDb(ObjectStore store) throws IOException {
+    return DbInspector.remoteDb(store);
   }
 
   /** Opens one table file, in whatever installed format wrote it; close it after use. */

@@ -6,10 +6,14 @@ import static dev.shale.lsm.cli.text.Units.count;
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbStats;
 import dev.shale.lsm.assembly.ObjectStores;
+import dev.shale.lsm.assembly.ShaleTools;
 import dev.shale.lsm.cli.text.Units;
+import dev.shale.lsm.engine.DbInspector;
 import dev.shale.lsm.engine.RemoteConfig;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,7 +33,9 @@ import picocli.CommandLine.Spec;
       "Downloads the tables of the newest manifest (with progress on standard error), replays the"
           + " write-ahead log objects after it, and claims the next writer epoch: this directory"
           + " becomes the primary and any other primary of the store is fenced. Afterwards open it"
-          + " with --object-store URI to keep shipping, or without to use it locally.",
+          + " with --object-store URI to keep shipping, or without to use it locally. A store that"
+          + " holds no Db (no manifest object, or a file:// directory that does not exist) is an"
+          + " error (exit 3), and nothing is created there.",
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
@@ -62,8 +68,25 @@ final class RestoreCommand implements Callable<Integer> {
     long started = System.nanoTime();
     long[] downloaded = {0};
     DbStats stats;
+    DbInspector.RemoteDb found;
     try (ProgressLine progress = progressOption.open(spec)) {
-      ObjectStore store = ObjectStores.open(from, Map.of());
+      ObjectStore store = openHoldingADb();
+      try {
+        found = ShaleTools.remoteDb(store);
+      } catch (IOException | RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      if (found == null) {
+        store.close();
+        throw new IOException(
+            "no Shale Db in "
+                + from
+                + ": found no manifest object (manifest/<id>) there. restore reads what a Db"
+                + " opened with --object-store "
+                + from
+                + " shipped: check the URI (for s3://, the bucket, prefix and region)");
+      }
       RemoteConfig remote =
           RemoteConfig.of(store, store)
               .withOwnedStores()
@@ -82,6 +105,8 @@ final class RestoreCommand implements Callable<Integer> {
         stats = opened.stats();
       }
     }
+    long logged = Math.max(0, stats.lastSequence() - found.lastSequence());
+    int built = Math.max(0, stats.totalFiles() - found.tables());
     spec.commandLine()
         .getOut()
         .println(
@@ -92,13 +117,43 @@ final class RestoreCommand implements Callable<Integer> {
                 + " in "
                 + Units.duration(System.nanoTime() - started)
                 + ": "
-                + count(stats.totalFiles(), "table", "tables")
-                + " ("
+                + count(found.tables(), "table", "tables")
+                + " downloaded ("
                 + bytes(downloaded[0])
-                + " downloaded), last sequence "
+                + ")"
+                + (logged == 0
+                    ? ""
+                    : ", "
+                        + count(logged, "write", "writes")
+                        + " replayed from the log objects after them"
+                        + (built == 0 ? "" : " into " + count(built, "new table", "new tables")))
+                + "; last sequence "
                 + stats.lastSequence()
                 + ", writer epoch "
                 + stats.shipping().writerEpoch());
     return ExitCode.OK;
+  }
+
+  /**
+   * Opens the store of --from. A file:// store would create its directory when it is missing, so a
+   * mistyped path is refused before the store is opened.
+   */
+  private ObjectStore openHoldingADb() throws IOException {
+    URI uri;
+    try {
+      uri = new URI(from);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("malformed --from URI '" + from + "': " + e.getMessage());
+    }
+    if ("file".equals(uri.getScheme()) && !Files.isDirectory(Path.of(uri))) {
+      throw new IOException(
+          "no Shale Db in "
+              + from
+              + ": the directory "
+              + Path.of(uri)
+              + " does not exist. restore reads what a Db opened with --object-store URI shipped"
+              + " there: check the path");
+    }
+    return ObjectStores.open(from, Map.of());
   }
 }

@@ -5,6 +5,8 @@ import dev.shale.lsm.api.WalRecoveryMode;
 import dev.shale.lsm.engine.read.TableCache;
 import dev.shale.lsm.engine.recovery.LogCoverage;
 import dev.shale.lsm.engine.recovery.TableAudit;
+import dev.shale.lsm.engine.remote.RemoteManifest;
+import dev.shale.lsm.engine.remote.WriterClaim;
 import dev.shale.lsm.engine.version.FileMeta;
 import dev.shale.lsm.engine.version.ManifestLog;
 import dev.shale.lsm.engine.version.VersionEdit;
@@ -13,6 +15,7 @@ import dev.shale.lsm.spi.KeyOrder;
 import dev.shale.lsm.spi.ProviderRegistry;
 import dev.shale.lsm.spi.cache.BlockCache;
 import dev.shale.lsm.spi.io.Storage;
+import dev.shale.lsm.spi.objectstore.ObjectStore;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.sstable.SSTableReader;
 import dev.shale.lsm.spi.sstable.TableProperties;
@@ -247,6 +250,38 @@ public final class DbInspector {
       throw new CorruptionException(
           file, -1, "the table's properties disagree with what the manifest recorded for it");
     }
+  }
+
+  /**
+   * What the newest manifest of a Db shipped to an object store records.
+   *
+   * @param manifestId the newest manifest object's id
+   * @param writerEpoch the writer epoch that wrote it
+   * @param tables the tables it lists
+   * @param tableBytes their size
+   * @param lastSequence every write up to it is in those tables; later ones are in WAL objects
+   */
+  public record RemoteDb(
+      long manifestId, long writerEpoch, int tables, long tableBytes, long lastSequence) {}
+
+  /**
+   * The Db shipped to {@code store}, read without changing anything, or null when it holds none (no
+   * manifest object).
+   *
+   * @throws CorruptionException when its newest manifest is damaged
+   */
+  public static @Nullable RemoteDb remoteDb(ObjectStore store) throws IOException {
+    RemoteManifest newest = WriterClaim.readNewest(store);
+    if (newest == null) {
+      return null;
+    }
+    List<FileMeta> files = newest.allFiles();
+    return new RemoteDb(
+        newest.id(),
+        newest.epoch(),
+        files.size(),
+        files.stream().mapToLong(FileMeta::sizeBytes).sum(),
+        newest.lastSequence());
   }
 
   /**
