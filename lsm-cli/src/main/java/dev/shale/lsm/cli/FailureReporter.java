@@ -70,6 +70,11 @@ final class FailureReporter implements IParameterExceptionHandler, IExecutionExc
         cause != null && cause != root;
         cause = cause.getCause()) {
       String said = describeOne(cause);
+      String raw = ": " + cause.getMessage();
+      if (text.toString().endsWith(raw) && !raw.equals(": " + said)) {
+        // The message quoted the cause's bare text (a file system error is just the path).
+        text.setLength(text.length() - raw.length());
+      }
       if (!text.toString().contains(said) && !said.isBlank()) {
         text.append(": ").append(said);
       }
@@ -117,7 +122,7 @@ final class FailureReporter implements IParameterExceptionHandler, IExecutionExc
     if (root instanceof FileAlreadyExistsException || root instanceof NotDirectoryException) {
       return "--db names the Db's directory (a new one, or one holding a Db), not a file";
     }
-    if (root instanceof BindException) {
+    if (root instanceof BindException || said.contains("Address already in use")) {
       return "choose another port with --port (0 picks a free one), or stop what listens there"
           + " (ss -ltnp shows it)";
     }

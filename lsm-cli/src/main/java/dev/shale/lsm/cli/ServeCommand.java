@@ -5,10 +5,18 @@ import dev.shale.lsm.api.DbOptions;
 import dev.shale.lsm.server.MemoryPlan;
 import dev.shale.lsm.server.ShaleServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +120,8 @@ final class ServeCommand implements Callable<Integer> {
               + " ones",
           plan);
     }
+    checkPortFree();
+    boolean existed = Files.exists(db.directory());
     Db opened = db.openOrCreate(options);
     ShaleServer server;
     try {
@@ -132,6 +142,9 @@ final class ServeCommand implements Callable<Integer> {
       server = builder.start();
     } catch (RuntimeException e) {
       opened.close();
+      if (!existed) {
+        deleteNewDb(db.directory(), e);
+      }
       throw e;
     }
     CountDownLatch stop = new CountDownLatch(1);
@@ -157,5 +170,39 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
     }
     return ExitCode.OK;
+  }
+
+  /**
+   * Fails before the Db is opened (or created) when the port is taken, with the address in the
+   * message. A server started a moment later may still find it taken; this catches the usual case
+   * (a server already running) without leaving a new Db directory behind.
+   */
+  private void checkPortFree() throws IOException {
+    if (port == 0) {
+      return;
+    }
+    InetAddress address =
+        bind == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(bind);
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as the server binds: a port in TIME_WAIT is free
+      probe.bind(new InetSocketAddress(address, port));
+    } catch (BindException e) {
+      BindException taken =
+          new BindException(
+              address.getHostAddress() + ":" + port + ": " + e.getMessage() + " (another server?)");
+      taken.initCause(e);
+      throw taken;
+    }
+  }
+
+  /** Removes the Db this command created when it could not serve it: nothing was ever in it. */
+  private static void deleteNewDb(Path directory, RuntimeException failure) {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      failure.addSuppressed(e);
+    }
   }
 }
