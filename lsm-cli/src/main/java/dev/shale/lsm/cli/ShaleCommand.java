@@ -7,7 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -28,26 +32,35 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionInfo.class,
     usageHelpAutoWidth = true,
     description = {"Reads, writes and inspects Shale databases.", ""},
-    // More subcommands (serve, bench...) are added to this list.
-    subcommands = {
-      PutCommand.class,
-      GetCommand.class,
-      DeleteCommand.class,
-      ScanCommand.class,
-      LoadCommand.class,
-      StatsCommand.class,
-      CompactCommand.class,
-      VerifyCommand.class,
-      RepairCommand.class,
-      WalCommand.class,
-      SstCommand.class,
-      ManifestCommand.class,
-      RestoreCommand.class,
-      ServeCommand.class
-    },
+    // The subcommands are COMMANDS, added as a command line needs them.
     footerHeading = "%n",
     footer = {HelpTexts.ESCAPING, "", HelpTexts.EXIT_CODES})
 public final class ShaleCommand implements Callable<Integer> {
+  /**
+   * The subcommands, in the order help lists them. picocli reads every option of every command it
+   * is given, by reflection, before parsing: with all of them that was most of the start-up time of
+   * a short command, so a command line gets only the subcommand it names (all of them for help, an
+   * unknown name or none).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("put", PutCommand::new);
+    COMMANDS.put("get", GetCommand::new);
+    COMMANDS.put("delete", DeleteCommand::new);
+    COMMANDS.put("scan", ScanCommand::new);
+    COMMANDS.put("load", LoadCommand::new);
+    COMMANDS.put("stats", StatsCommand::new);
+    COMMANDS.put("compact", CompactCommand::new);
+    COMMANDS.put("verify", VerifyCommand::new);
+    COMMANDS.put("repair", RepairCommand::new);
+    COMMANDS.put("wal", WalCommand::new);
+    COMMANDS.put("sst", SstCommand::new);
+    COMMANDS.put("manifest", ManifestCommand::new);
+    COMMANDS.put("restore", RestoreCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
+  }
+
   @SuppressWarnings("NullAway.Init") // set by picocli before call()
   @Spec
   CommandSpec spec;
@@ -105,21 +118,49 @@ public final class ShaleCommand implements Callable<Integer> {
       boolean stderrIsTerminal,
       String... args) {
     FailureReporter failures = new FailureReporter();
-    CommandLine commandLine =
-        new CommandLine(new ShaleCommand(in, stderrIsTerminal))
-            .setOut(out)
-            .setErr(err)
-            .setColorScheme(
-                Help.defaultColorScheme(stdoutIsTerminal ? Help.Ansi.AUTO : Help.Ansi.OFF))
-            .setCaseInsensitiveEnumValuesAllowed(true)
-            .setParameterExceptionHandler(failures)
-            .setExecutionExceptionHandler(failures);
+    CommandLine commandLine = new CommandLine(new ShaleCommand(in, stderrIsTerminal));
+    Set<String> needed = subcommandsFor(args);
+    COMMANDS.forEach(
+        (name, command) -> {
+          if (needed.contains(name)) {
+            commandLine.addSubcommand(name, command.get());
+          }
+        });
+    // Set after the subcommands are added: these setters reach only the subcommands there are.
+    commandLine
+        .setOut(out)
+        .setErr(err)
+        .setColorScheme(Help.defaultColorScheme(stdoutIsTerminal ? Help.Ansi.AUTO : Help.Ansi.OFF))
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(failures)
+        .setExecutionExceptionHandler(failures);
     try {
       return commandLine.execute(args);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * The subcommands a command line needs: the one its first argument other than --verbose names;
+   * none for the version; every one for help, an unknown name or none (help lists them, and so does
+   * the error for an unknown one).
+   */
+  private static Set<String> subcommandsFor(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--verbose")) {
+        continue;
+      }
+      if (COMMANDS.containsKey(arg)) {
+        return Set.of(arg);
+      }
+      if (arg.equals("--version") || arg.equals("-V")) {
+        return Set.of();
+      }
+      break;
+    }
+    return COMMANDS.keySet();
   }
 
   /** The root command of the command line {@code spec} belongs to. */
