@@ -20,9 +20,18 @@ import org.jspecify.annotations.Nullable;
 public interface Memtable {
 
   /**
-   * Adds one entry, copying the key and value out of {@code buffer} (the caller reuses it).
+   * Adds one entry, copying the key and value out of {@code buffer} (the caller reuses it, so the
+   * memtable must not keep a reference to it).
    *
-   * @param valueLength 0 for a tombstone
+   * @param sequence the entry's sequence number, unique for its user key
+   * @param kind what the entry is: {@link EntryKind#DELETE} entries are tombstones, which the
+   *     engine always adds with {@code valueLength} 0; a {@link EntryKind#PUT} with {@code
+   *     valueLength} 0 is an empty value, not a tombstone, and must be returned as such
+   * @param buffer holds the key and the value
+   * @param keyOffset where the user key starts in {@code buffer}
+   * @param keyLength the user key's length (0 allowed)
+   * @param valueOffset where the value starts in {@code buffer}
+   * @param valueLength the value's length (0 for a tombstone or an empty value)
    */
   void add(
       long sequence,
@@ -48,7 +57,10 @@ public interface Memtable {
    */
   long approximateBytes();
 
-  /** Entries added. */
+  /**
+   * Entries added: exactly the number of {@link #add} calls that returned, also while adds run on
+   * many threads under {@link MemtableCapability#CONCURRENT_INSERT} (none may be lost).
+   */
   long entryCount();
 
   /**

@@ -18,6 +18,7 @@ import dev.shale.lsm.spi.memtable.Memtable;
 import dev.shale.lsm.spi.memtable.MemtableCapability;
 import dev.shale.lsm.spi.memtable.MemtableOptions;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.tck.TestEngines;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -36,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -81,6 +83,20 @@ import org.junit.jupiter.api.Test;
  * to check that it still bites after you change it.
  */
 public abstract class MemtableConformanceTest {
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  public final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  public final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
 
   /** The implementation under test. */
   protected abstract MemtableProvider provider();
@@ -609,6 +625,72 @@ public abstract class MemtableConformanceTest {
         provider().capabilities().contains(MemtableCapability.CONCURRENT_INSERT),
         "the provider does not declare CONCURRENT_INSERT: the engine serializes its adds");
     runWritersAndReaders(4, 15_000);
+  }
+
+  /**
+   * With {@link MemtableCapability#CONCURRENT_INSERT}, {@link Memtable#entryCount()} counts every
+   * add, however many run at once. Writers add in many short rounds, each opened by a spinning
+   * barrier so that all of them are running when it opens and their adds overlap even on two cores;
+   * a count kept in a plain field loses increments in every run.
+   */
+  @Test
+  public void entryCountLosesNoConcurrentAdd() throws Exception {
+    Assumptions.assumeTrue(
+        provider().capabilities().contains(MemtableCapability.CONCURRENT_INSERT),
+        "the provider does not declare CONCURRENT_INSERT: the engine serializes its adds");
+    int writers = 4;
+    int rounds = 150;
+    int perRound = 400;
+    Memtable m = newMemtable(0);
+    AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        futures.add(
+            pool.submit(
+                () -> {
+                  byte[] buffer = new byte[32];
+                  for (int round = 0; round < rounds; round++) {
+                    arrived.incrementAndGet(round);
+                    for (int spins = 1; arrived.get(round) < writers; spins++) {
+                      if (stop.get()) {
+                        return null;
+                      }
+                      Thread.onSpinWait();
+                      if (spins % 1024 == 0) {
+                        Thread.yield(); // let a writer that is not running yet arrive
+                      }
+                    }
+                    for (int i = 0; i < perRound; i++) {
+                      long sequence = ((long) round * perRound + i) * writers + writer + 1;
+                      int keyLength = writeKey(buffer, concurrentKey(i));
+                      int valueLength = writeValue(buffer, keyLength, sequence);
+                      m.add(sequence, EntryKind.PUT, buffer, 0, keyLength, keyLength, valueLength);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        join(f);
+      }
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES), "worker threads did not stop");
+    }
+    long added = (long) writers * rounds * perRound;
+    assertEquals(
+        added,
+        m.entryCount(),
+        "entryCount lost "
+            + (added - m.entryCount())
+            + " of "
+            + added
+            + " concurrent adds (a count that is not updated atomically?)");
   }
 
   /**
