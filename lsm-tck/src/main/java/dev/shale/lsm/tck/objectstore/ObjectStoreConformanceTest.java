@@ -876,25 +876,29 @@ public abstract class ObjectStoreConformanceTest {
 
   private void checkOneWinnerPerRound(String prefix, String what, List<Set<String>> winners)
       throws IOException {
+    List<String> bad = new ArrayList<>();
+    for (int round = 0; round < winners.size(); round++) {
+      if (winners.get(round).size() != 1) {
+        bad.add("round " + round + " (" + prefix + round + "): winners " + winners.get(round));
+      }
+    }
+    assertTrue(
+        bad.isEmpty(),
+        () ->
+            "in "
+                + bad.size()
+                + " of "
+                + winners.size()
+                + " rounds of "
+                + RACERS
+                + " concurrent "
+                + what
+                + " puts of one key, not exactly one won (the check and the write are not one atomic"
+                + " step); first: "
+                + bad.get(0));
     for (int round = 0; round < winners.size(); round++) {
       String key = prefix + round;
       Set<String> won = winners.get(round);
-      assertEquals(
-          1,
-          won.size(),
-          "round "
-              + round
-              + " of "
-              + winners.size()
-              + ": exactly one of "
-              + RACERS
-              + " concurrent "
-              + what
-              + " puts of "
-              + key
-              + " must win, but these did: "
-              + won
-              + " (the check and the write are not one atomic step)");
       String winner = won.iterator().next();
       ObjectInfo info = store().head(key).orElseThrow();
       assertEquals(winner, info.metadata().get(PutOptions.PUT_ID), "the winner's put id is stored");
