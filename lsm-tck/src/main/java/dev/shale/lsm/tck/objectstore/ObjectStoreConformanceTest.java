@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -89,7 +90,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       writes on a crash passes. Crash tests of the engine and store-specific tests cover that.
  *   <li>Atomicity across processes or hosts: the races run threads of one JVM against one store
  *       instance (or one server); a lock held in process memory is enough to pass.
- *   <li>Concurrency in general: the races run 4 writers for {@link #raceRounds()} rounds, each
+ *   <li>Concurrency in general: the races run 2 to 4 writers for {@link #raceRounds()} rounds, each
  *       round released by a spinning barrier so the puts overlap; that catches a check-then-write
  *       put every run on two cores, but a rarer interleaving can pass. A pass is evidence, not
  *       proof.
@@ -118,8 +119,15 @@ public abstract class ObjectStoreConformanceTest {
   private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
   private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
 
-  /** Threads racing in each round of the race tests. */
-  private static final int RACERS = 4;
+  /**
+   * Threads racing in each round of the race tests: as many as can run at once (at least 2, at most
+   * 4), since the racers spin rather than sleep so that they start together.
+   */
+  private static final int RACERS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /** How far ahead of the last racer's arrival a round starts. */
+  private static final long START_DELAY_NANOS = 20_000;
 
   private static final int PAGE = 3;
 
@@ -152,13 +160,13 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   /**
-   * Rounds of each race test (put-if-absent, If-Match): every round is one key that {@code 4}
-   * threads put at once, and exactly one must win. The default catches a check-then-write store in
-   * every run on a two-core machine; lower it only for a remote store where a round costs network
-   * round trips, knowing that a narrow race may then pass.
+   * Rounds of each race test (put-if-absent, If-Match): every round is one key that 2 to 4 threads
+   * put at once, and exactly one must win. The default catches a check-then-write store in every
+   * run on a two-core machine; lower it only for a remote store where a round costs network round
+   * trips, knowing that a narrow race may then pass.
    */
   protected int raceRounds() {
-    return 200;
+    return 1000;
   }
 
   /**
@@ -816,10 +824,10 @@ public abstract class ObjectStoreConformanceTest {
 
   /**
    * Runs {@link #raceRounds()} rounds in which {@link #RACERS} threads put at once, and returns the
-   * put ids of each round's winners. Each round starts at a spinning barrier: every racer is
-   * running when the last one arrives, so their puts overlap even on a machine with two cores
-   * (threads woken from a latch arrive tens of microseconds apart, more than a check-then-write
-   * race needs).
+   * put ids of each round's winners. Each round starts at a spinning barrier: the last racer to
+   * arrive sets a start time a few microseconds ahead, and every racer spins on the clock until
+   * then, so their puts overlap even on a machine with two cores (threads woken from a latch arrive
+   * tens of microseconds apart, more than a check-then-write race needs).
    */
   private List<Set<String>> race(RacingPut put) throws Exception {
     int rounds = raceRounds();
@@ -828,6 +836,7 @@ public abstract class ObjectStoreConformanceTest {
       winners.add(ConcurrentHashMap.newKeySet());
     }
     AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
+    AtomicLongArray startAt = new AtomicLongArray(rounds);
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(RACERS);
     try {
@@ -839,17 +848,18 @@ public abstract class ObjectStoreConformanceTest {
                 () -> {
                   try {
                     for (int round = 0; round < rounds; round++) {
-                      arrived.incrementAndGet(round);
-                      for (int spins = 1; arrived.get(round) < RACERS; spins++) {
+                      String putId = "round-" + round + "-racer-" + racer;
+                      if (arrived.incrementAndGet(round) == RACERS) {
+                        // The last to arrive sets a start time just ahead: every racer, already
+                        // spinning on the clock, leaves within nanoseconds of the others.
+                        startAt.set(round, System.nanoTime() + START_DELAY_NANOS);
+                      }
+                      while (startAt.get(round) == 0 || System.nanoTime() < startAt.get(round)) {
                         if (failed.get() || Thread.currentThread().isInterrupted()) {
                           return null;
                         }
                         Thread.onSpinWait();
-                        if (spins % 1024 == 0) {
-                          Thread.yield(); // let a racer that is not running yet arrive
-                        }
                       }
-                      String putId = "round-" + round + "-racer-" + racer;
                       try {
                         put.put(round, putId);
                         winners.get(round).add(putId);

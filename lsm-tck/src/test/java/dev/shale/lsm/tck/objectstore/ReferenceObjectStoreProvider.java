@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * An in-memory object store written from the SPI's Javadoc alone, the way a plugin author would: a
@@ -56,7 +56,7 @@ public final class ReferenceObjectStoreProvider implements ObjectStoreProvider {
 
   private static final class MapStore implements ObjectStore {
     private final String uri;
-    private final TreeMap<String, Stored> objects = new TreeMap<>();
+    private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
 
     MapStore(String uri) {
       this.uri = uri;
@@ -82,37 +82,39 @@ public final class ReferenceObjectStoreProvider implements ObjectStoreProvider {
     }
 
     @Override
-    public synchronized PutResult put(String key, byte[] data, PutOptions options)
+    public PutResult put(String key, byte[] data, PutOptions options)
         throws PreconditionFailedException {
       checkKey(key);
-      Stored current = objects.get(key);
+      Stored stored =
+          new Stored(data.clone(), etagOf(data), Instant.now(), Map.copyOf(options.metadata()));
       switch (options.condition()) {
-        case PutCondition.None none -> {}
+        case PutCondition.None none -> objects.put(key, stored);
         case PutCondition.IfAbsent absent -> {
-          if (current != null) {
+          if (objects.putIfAbsent(key, stored) != null) {
             throw new PreconditionFailedException(key, key + " already exists");
           }
         }
         case PutCondition.IfMatch match -> {
-          if (current == null || !current.etag().equals(match.etag())) {
+          Stored current = objects.get(key);
+          // replace(key, current, stored) is the compare-and-swap: it fails if another put
+          // replaced current since it was read.
+          if (current == null
+              || !current.etag().equals(match.etag())
+              || !objects.replace(key, current, stored)) {
             throw new PreconditionFailedException(key, key + " does not have etag " + match.etag());
           }
         }
       }
-      Stored stored =
-          new Stored(data.clone(), etagOf(data), Instant.now(), Map.copyOf(options.metadata()));
-      objects.put(key, stored);
       return new PutResult(stored.etag());
     }
 
     @Override
-    public synchronized byte[] get(String key) throws NoSuchObjectException {
+    public byte[] get(String key) throws NoSuchObjectException {
       return stored(key).data().clone();
     }
 
     @Override
-    public synchronized byte[] getRange(String key, long offset, int length)
-        throws NoSuchObjectException {
+    public byte[] getRange(String key, long offset, int length) throws NoSuchObjectException {
       if (offset < 0 || length < 0) {
         throw new IllegalArgumentException("negative offset or length");
       }
@@ -124,7 +126,7 @@ public final class ReferenceObjectStoreProvider implements ObjectStoreProvider {
     }
 
     @Override
-    public synchronized Optional<ObjectInfo> head(String key) {
+    public Optional<ObjectInfo> head(String key) {
       checkKey(key);
       Stored s = objects.get(key);
       return Optional.ofNullable(s)
@@ -132,7 +134,7 @@ public final class ReferenceObjectStoreProvider implements ObjectStoreProvider {
     }
 
     @Override
-    public synchronized ListPage list(String prefix, String startAfter, int maxKeys) {
+    public ListPage list(String prefix, String startAfter, int maxKeys) {
       if (maxKeys < 1) {
         throw new IllegalArgumentException("maxKeys must be positive: " + maxKeys);
       }
@@ -156,7 +158,7 @@ public final class ReferenceObjectStoreProvider implements ObjectStoreProvider {
     }
 
     @Override
-    public synchronized void delete(String key) {
+    public void delete(String key) {
       checkKey(key);
       objects.remove(key);
     }
