@@ -4,7 +4,9 @@ package dev.shale.lsm.spi.cache;
 public enum BlockCacheCapability {
   /**
    * Blocks are kept: a second {@link BlockCache#get} of a key loaded before (and not evicted or
-   * invalidated) is a hit that does not call the loader. Without it every get loads.
+   * invalidated) is a hit that returns the cached block itself without calling the loader. Without
+   * it every get loads, {@link BlockCache#getIfPresent} finds nothing, and the cache holds no
+   * bytes.
    */
   RETAINS_BLOCKS,
   /** Concurrent gets of one missing key call the loader once; the others wait for its result. */

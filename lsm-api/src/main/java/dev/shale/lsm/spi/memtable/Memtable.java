@@ -23,7 +23,8 @@ public interface Memtable {
    * Adds one entry, copying the key and value out of {@code buffer} (the caller reuses it, so the
    * memtable must not keep a reference to it).
    *
-   * @param sequence the entry's sequence number, unique for its user key
+   * @param sequence the entry's sequence number, from 0 to {@link
+   *     dev.shale.lsm.spi.Sequences#MAX_SEQUENCE}, unique for its user key
    * @param kind what the entry is: {@link EntryKind#DELETE} entries are tombstones, which the
    *     engine always adds with {@code valueLength} 0; a {@link EntryKind#PUT} with {@code
    *     valueLength} 0 is an empty value, not a tombstone, and must be returned as such
@@ -48,12 +49,18 @@ public interface Memtable {
    */
   @Nullable LookupResult get(byte[] key, long snapshot);
 
-  /** An iterator over all entries in internal-key order. */
+  /**
+   * A new iterator over all entries in internal-key order, independent of any other iterator. It
+   * sees every entry whose add returned before it was created; while adds continue it stays in
+   * order (it may or may not show the new entries).
+   */
   InternalIterator iterator();
 
   /**
-   * Approximate memory held, in bytes, keys, values and index overhead included; the engine freezes
-   * the memtable when this reaches its limit.
+   * Approximate memory held, in bytes, keys, values and index overhead included: at least the bytes
+   * of every key and value added plus 8 per entry (the trailer of sequence and kind), and never
+   * decreasing. The engine freezes the memtable when this reaches its limit, so an estimate below
+   * the real use would overfill the heap.
    */
   long approximateBytes();
 
@@ -65,7 +72,8 @@ public interface Memtable {
 
   /**
    * Announces that no more entries will be added (the memtable is about to be flushed). An
-   * implementation may use it to sort or compact; the default does nothing.
+   * implementation may use it to sort or compact, but reads return the same afterwards; the default
+   * does nothing.
    */
   default void freeze() {}
 }

@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A flat namespace of immutable-by-convention objects addressed by string keys, S3-style.
- * Thread-safe. Keys are relative to the store's root (bucket and prefix of its URI).
+ * Thread-safe. Keys are relative to the store's root (bucket and prefix of its URI). The namespace
+ * is flat: {@code a}, {@code a/b} and {@code a/b/c} are three independent objects, and an empty
+ * object is an object like any other.
  *
  * <p>Errors are {@link IOException}s: {@link PreconditionFailedException} (a condition failed),
  * {@link NoSuchObjectException}, {@link TransientStoreException} (retries exhausted; outcome
@@ -31,13 +33,16 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ObjectStore extends AutoCloseable {
 
-  /** The store's URI, for messages. */
+  /** The store's URI, for messages; not blank. */
   String uri();
 
-  /** What the store supports; anything not listed counts as unsupported. */
+  /**
+   * What the store supports, the same set for as long as it is open; anything not listed counts as
+   * unsupported.
+   */
   Set<ObjectStoreCapability> capabilities();
 
-  /** The largest object a single put accepts. */
+  /** The largest object a single put accepts; positive. */
   long maxObjectBytes();
 
   /**
@@ -73,7 +78,12 @@ public interface ObjectStore extends AutoCloseable {
    */
   byte[] getRange(String key, long offset, int length) throws IOException;
 
-  /** Copies the object into a new file {@code target} (replacing a partial one). */
+  /**
+   * Copies the object into the file {@code target}, replacing whatever a partial earlier download
+   * left there.
+   *
+   * @throws NoSuchObjectException when absent
+   */
   default void getToFile(String key, Path target) throws IOException {
     Files.write(
         target,
@@ -83,7 +93,10 @@ public interface ObjectStore extends AutoCloseable {
         StandardOpenOption.WRITE);
   }
 
-  /** Size, entity tag and metadata of the object, or empty when absent. */
+  /**
+   * Key, size, entity tag (the one the last put returned), modification time and metadata of the
+   * object, or empty when absent.
+   */
   Optional<ObjectInfo> head(String key) throws IOException;
 
   /**
