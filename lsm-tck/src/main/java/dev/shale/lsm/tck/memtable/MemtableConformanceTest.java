@@ -18,6 +18,7 @@ import dev.shale.lsm.spi.memtable.Memtable;
 import dev.shale.lsm.spi.memtable.MemtableCapability;
 import dev.shale.lsm.spi.memtable.MemtableOptions;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.tck.Races;
 import dev.shale.lsm.tck.TestEngines;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -629,68 +631,60 @@ public abstract class MemtableConformanceTest {
 
   /**
    * With {@link MemtableCapability#CONCURRENT_INSERT}, {@link Memtable#entryCount()} counts every
-   * add, however many run at once. Writers add in many short rounds, each opened by a spinning
-   * barrier so that all of them are running when it opens and their adds overlap even on two cores;
-   * a count kept in a plain field loses increments in every run.
+   * add, however many run at once. Writers add in many short rounds that start together ({@link
+   * Races}), each round into a fresh memtable where adds are quick, so their adds overlap densely
+   * even on two cores: a count kept in a plain field loses increments in every run.
    */
   @Test
   public void entryCountLosesNoConcurrentAdd() throws Exception {
     Assumptions.assumeTrue(
         provider().capabilities().contains(MemtableCapability.CONCURRENT_INSERT),
         "the provider does not declare CONCURRENT_INSERT: the engine serializes its adds");
-    int writers = 4;
-    int rounds = 150;
-    int perRound = 400;
-    Memtable m = newMemtable(0);
-    AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
-    AtomicBoolean stop = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        int writer = w;
-        futures.add(
-            pool.submit(
-                () -> {
-                  byte[] buffer = new byte[32];
-                  for (int round = 0; round < rounds; round++) {
-                    arrived.incrementAndGet(round);
-                    for (int spins = 1; arrived.get(round) < writers; spins++) {
-                      if (stop.get()) {
-                        return null;
-                      }
-                      Thread.onSpinWait();
-                      if (spins % 1024 == 0) {
-                        Thread.yield(); // let a writer that is not running yet arrive
-                      }
-                    }
-                    for (int i = 0; i < perRound; i++) {
-                      long sequence = ((long) round * perRound + i) * writers + writer + 1;
-                      int keyLength = writeKey(buffer, concurrentKey(i));
-                      int valueLength = writeValue(buffer, keyLength, sequence);
-                      m.add(sequence, EntryKind.PUT, buffer, 0, keyLength, keyLength, valueLength);
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : futures) {
-        join(f);
-      }
-    } finally {
-      stop.set(true);
-      pool.shutdownNow();
-      assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES), "worker threads did not stop");
+    int writers = Races.racers();
+    int rounds = 500;
+    int perRound = 500;
+    byte[][] keys = new byte[4096][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = concurrentKey(i);
     }
-    long added = (long) writers * rounds * perRound;
+    AtomicReferenceArray<Memtable> tables = new AtomicReferenceArray<>(rounds);
+    AtomicIntegerArray finished = new AtomicIntegerArray(rounds);
+    long[] counted = new long[rounds];
+    Races.run(
+        rounds,
+        (round, writer) -> {
+          Memtable m = tables.get(round);
+          if (m == null) {
+            Memtable fresh = newMemtable(0);
+            m = tables.compareAndSet(round, null, fresh) ? fresh : tables.get(round);
+          }
+          byte[] buffer = new byte[32];
+          for (int i = 0; i < perRound; i++) {
+            long sequence = (long) i * writers + writer + 1;
+            int keyLength = writeKey(buffer, keys[i % keys.length]);
+            m.add(sequence, EntryKind.PUT, buffer, 0, keyLength, keyLength, 1);
+          }
+          if (finished.incrementAndGet(round) == writers) { // the round's last writer
+            counted[round] = m.entryCount();
+            tables.set(round, null);
+          }
+        });
+    long lost = 0;
+    for (long count : counted) {
+      lost += (long) writers * perRound - count;
+    }
     assertEquals(
-        added,
-        m.entryCount(),
+        0,
+        lost,
         "entryCount lost "
-            + (added - m.entryCount())
+            + lost
             + " of "
-            + added
-            + " concurrent adds (a count that is not updated atomically?)");
+            + (long) writers * perRound * rounds
+            + " adds made by "
+            + writers
+            + " threads at once, in "
+            + rounds
+            + " memtables (a count that is not updated atomically?)");
   }
 
   /**

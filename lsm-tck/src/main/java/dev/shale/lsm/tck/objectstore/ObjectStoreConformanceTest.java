@@ -23,6 +23,7 @@ import dev.shale.lsm.spi.objectstore.PutCondition;
 import dev.shale.lsm.spi.objectstore.PutOptions;
 import dev.shale.lsm.spi.objectstore.PutResult;
 import dev.shale.lsm.spi.objectstore.TransientStoreException;
+import dev.shale.lsm.tck.Races;
 import dev.shale.lsm.tck.TestEngines;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -49,10 +50,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -118,16 +116,6 @@ public abstract class ObjectStoreConformanceTest {
 
   private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
   private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
-
-  /**
-   * Threads racing in each round of the race tests: as many as can run at once (at least 2, at most
-   * 4), since the racers spin rather than sleep so that they start together.
-   */
-  private static final int RACERS =
-      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
-
-  /** How far ahead of the last racer's arrival a round starts. */
-  private static final long START_DELAY_NANOS = 20_000;
 
   private static final int PAGE = 3;
 
@@ -823,64 +811,25 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   /**
-   * Runs {@link #raceRounds()} rounds in which {@link #RACERS} threads put at once, and returns the
-   * put ids of each round's winners. Each round starts at a spinning barrier: the last racer to
-   * arrive sets a start time a few microseconds ahead, and every racer spins on the clock until
-   * then, so their puts overlap even on a machine with two cores (threads woken from a latch arrive
-   * tens of microseconds apart, more than a check-then-write race needs).
+   * Runs {@link #raceRounds()} rounds in which {@link Races#racers()} threads, started together,
+   * put at once, and returns the put ids of each round's winners.
    */
   private List<Set<String>> race(RacingPut put) throws Exception {
-    int rounds = raceRounds();
     List<Set<String>> winners = new ArrayList<>();
-    for (int round = 0; round < rounds; round++) {
+    for (int round = 0; round < raceRounds(); round++) {
       winners.add(ConcurrentHashMap.newKeySet());
     }
-    AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
-    AtomicLongArray startAt = new AtomicLongArray(rounds);
-    AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-    try {
-      List<Future<?>> racers = new ArrayList<>();
-      for (int r = 0; r < RACERS; r++) {
-        int racer = r;
-        racers.add(
-            pool.submit(
-                () -> {
-                  try {
-                    for (int round = 0; round < rounds; round++) {
-                      String putId = "round-" + round + "-racer-" + racer;
-                      if (arrived.incrementAndGet(round) == RACERS) {
-                        // The last to arrive sets a start time just ahead: every racer, already
-                        // spinning on the clock, leaves within nanoseconds of the others.
-                        startAt.set(round, System.nanoTime() + START_DELAY_NANOS);
-                      }
-                      while (startAt.get(round) == 0 || System.nanoTime() < startAt.get(round)) {
-                        if (failed.get() || Thread.currentThread().isInterrupted()) {
-                          return null;
-                        }
-                        Thread.onSpinWait();
-                      }
-                      try {
-                        put.put(round, putId);
-                        winners.get(round).add(putId);
-                      } catch (PreconditionFailedException e) {
-                        // lost this round
-                      }
-                    }
-                    return null;
-                  } catch (IOException | RuntimeException | Error e) {
-                    failed.set(true);
-                    throw e;
-                  }
-                }));
-      }
-      for (Future<?> racer : racers) {
-        racer.get(5, TimeUnit.MINUTES);
-      }
-    } finally {
-      failed.set(true);
-      pool.shutdownNow();
-    }
+    Races.run(
+        raceRounds(),
+        (round, racer) -> {
+          String putId = "round-" + round + "-racer-" + racer;
+          try {
+            put.put(round, putId);
+            winners.get(round).add(putId);
+          } catch (PreconditionFailedException e) {
+            // lost this round
+          }
+        });
     return winners;
   }
 
@@ -900,7 +849,7 @@ public abstract class ObjectStoreConformanceTest {
                 + " of "
                 + winners.size()
                 + " rounds of "
-                + RACERS
+                + Races.racers()
                 + " concurrent "
                 + what
                 + " puts of one key, not exactly one won (the check and the write are not one atomic"
