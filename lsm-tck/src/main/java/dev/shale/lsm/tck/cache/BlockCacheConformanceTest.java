@@ -207,27 +207,27 @@ public abstract class BlockCacheConformanceTest {
             return size() > slots;
           }
         };
-    BlockCache random = create((long) slots * BLOCK);
-    Random rnd = new Random(31);
+    BlockCache mixed = create((long) slots * BLOCK);
+    Random random = new Random(31);
     for (int op = 1; op <= 1_500; op++) {
-      long block = rnd.nextInt(3 * slots);
-      if (rnd.nextInt(4) == 0) {
+      long block = random.nextInt(3 * slots);
+      if (random.nextInt(4) == 0) {
         boolean modelHas = model.get(block) != null;
-        boolean cacheHas = random.getIfPresent(2, block * BLOCK) != null;
+        boolean cacheHas = mixed.getIfPresent(2, block * BLOCK) != null;
         assertEquals(modelHas, cacheHas, "op " + op + ": getIfPresent of block " + block);
       } else {
-        random.get(2, block * BLOCK, new CountingLoader(2, block * BLOCK, BLOCK));
+        mixed.get(2, block * BLOCK, new CountingLoader(2, block * BLOCK, BLOCK));
         model.put(block, Boolean.TRUE);
       }
-      random.cleanUp();
+      mixed.cleanUp();
       if (op % 100 == 0) {
         for (Long held : new ArrayList<>(model.keySet())) { // least recent first: keeps the order
           assertNotNull(
-              random.getIfPresent(2, held * BLOCK),
+              mixed.getIfPresent(2, held * BLOCK),
               "op " + op + ": block " + held + " is among the " + slots + " most recently used");
           model.get(held);
         }
-        assertEquals(slots, random.stats().entries(), "op " + op + ": a full cache holds");
+        assertEquals(slots, mixed.stats().entries(), "op " + op + ": a full cache holds");
       }
     }
   }
