@@ -14,4 +14,8 @@ module dev.shale.lsm.engine {
   // The bucket layout (keys, manifest objects, the writer claim), for tools and their tests.
   exports dev.shale.lsm.engine.remote to
       dev.shale.lsm.assembly;
+  // Repair and its report, for ShaleTools and the command line.
+  exports dev.shale.lsm.engine.recovery to
+      dev.shale.lsm.assembly,
+      dev.shale.lsm.cli;
 }

@@ -11,6 +11,7 @@ public class CorruptionException extends ShaleException {
 
   private final String file;
   private final long offset;
+  private final String detail;
 
   /**
    * @param file the file or object name, as the user would recognise it
@@ -27,6 +28,7 @@ public class CorruptionException extends ShaleException {
         cause);
     this.file = file;
     this.offset = offset;
+    this.detail = detail;
   }
 
   /** The damaged file or object. */
@@ -37,5 +39,10 @@ public class CorruptionException extends ShaleException {
   /** The byte offset of the damage, or -1 when unknown. */
   public long offset() {
     return offset;
+  }
+
+  /** What was expected and what was found (the message without the file and offset). */
+  public String detail() {
+    return detail;
   }
 }

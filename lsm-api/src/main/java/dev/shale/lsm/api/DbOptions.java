@@ -112,7 +112,10 @@ public final class DbOptions {
   }
 
   /**
-   * Durability of writes that do not choose one (default {@link Durability#MEMORY}, as RocksDB).
+   * Durability of writes that do not choose one. The default is {@link Durability#LOCAL}: a write
+   * is fsynced before it returns, and group commit shares one fsync among concurrent writers.
+   * {@link Durability#MEMORY} (RocksDB's default, {@code sync=false}) survives a process crash but
+   * not a power loss.
    */
   public Durability defaultDurability() {
     return defaultDurability;
@@ -277,7 +280,7 @@ public final class DbOptions {
     private int maxImmutableMemtables = 4;
     private long walSegmentBytes = 64 * MIB;
     private WalRecoveryMode walRecoveryMode = WalRecoveryMode.TOLERATE_CORRUPTED_TAIL;
-    private Durability defaultDurability = Durability.MEMORY;
+    private Durability defaultDurability = Durability.LOCAL;
     private long stallTimeoutMillis = 60_000;
     private int maxKeyBytes = (int) (64 * KIB);
     private int maxValueBytes = (int) (64 * MIB);

@@ -14,6 +14,7 @@ import java.util.List;
  * @param compactions background compaction work and amplification
  * @param snapshots open snapshots
  * @param shipping log shipping to an object store ({@link Shipping#NONE} without one)
+ * @param recovery what the last open recovered and what damage it handled
  */
 public record DbStats(
     long lastSequence,
@@ -23,7 +24,8 @@ public record DbStats(
     Cache blockCache,
     Compactions compactions,
     Snapshots snapshots,
-    Shipping shipping) {
+    Shipping shipping,
+    Recovery recovery) {
 
   public DbStats {
     levels = List.copyOf(levels);
@@ -195,6 +197,37 @@ public record DbStats(
      */
     public double requestsPerMillionWrites(long operations) {
       return operations == 0 ? 0 : requests() * 1e6 / operations;
+    }
+  }
+
+  /**
+   * What the last open found and did. Damage here was handled without an error (by the recovery
+   * mode, or because the tables and the log covered it) but deserves a look: a write-ahead log
+   * damaged anywhere but at a torn tail lost acknowledged writes.
+   *
+   * @param walRecordsReplayed log records replayed into the memtable
+   * @param walRecordsDropped damaged or set-aside log records that were not replayed
+   * @param walBytesDropped bytes in those
+   * @param walDamage the first damage found in the log (file, offset, what), or empty
+   * @param manifestDamage the manifest's damaged last record that was ignored, or empty
+   * @param filesSetAside tables moved to the Db's {@code lost/} directory instead of being deleted
+   */
+  public record Recovery(
+      long walRecordsReplayed,
+      long walRecordsDropped,
+      long walBytesDropped,
+      String walDamage,
+      String manifestDamage,
+      int filesSetAside) {
+    /** Before an open has recovered anything. */
+    public static final Recovery NONE = new Recovery(0, 0, 0, "", "", 0);
+
+    /** Whether the open handled any damage. */
+    public boolean damaged() {
+      return walRecordsDropped > 0
+          || !walDamage.isEmpty()
+          || !manifestDamage.isEmpty()
+          || filesSetAside > 0;
     }
   }
 }

@@ -2,13 +2,16 @@ package dev.shale.lsm.assembly;
 
 import dev.shale.lsm.api.DbOptions;
 import dev.shale.lsm.engine.DbInspector;
+import dev.shale.lsm.engine.recovery.DbRepair;
 import dev.shale.lsm.spi.ProviderRegistry;
 import dev.shale.lsm.spi.cache.BlockCache;
 import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.io.DiskStorage;
 import dev.shale.lsm.spi.io.Storage;
+import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.sstable.SSTableReader;
+import dev.shale.lsm.spi.sstable.TableWriterOptions;
 import dev.shale.lsm.spi.wal.WalProvider;
 import dev.shale.lsm.spi.wal.WalReplayConsumer;
 import dev.shale.lsm.spi.wal.WalReplayResult;
@@ -20,22 +23,53 @@ import java.util.function.LongConsumer;
 
 /**
  * Inspection tools over a Db directory with the installed parts, for the command line: the
- * manifest, a full checksum verification, one table, the write-ahead log. Read-only.
+ * manifest, a full checksum verification, one table, the write-ahead log (all read-only), and
+ * repair.
  */
 public final class ShaleTools {
   private static final long TOOL_CACHE_BYTES = 8L << 20;
 
   private final Storage storage;
+  private final DbOptions options;
   private final int numLevels;
 
-  private ShaleTools(Storage storage, int numLevels) {
+  private ShaleTools(Storage storage, DbOptions options) {
     this.storage = storage;
-    this.numLevels = numLevels;
+    this.options = options;
+    this.numLevels = options.numLevels();
   }
 
   /** Tools for Dbs on local disk with {@code options}' level count. */
   public static ShaleTools onDisk(DbOptions options) {
-    return new ShaleTools(DiskStorage.instance(), options.numLevels());
+    return new ShaleTools(DiskStorage.instance(), options);
+  }
+
+  /**
+   * Rebuilds the Db in {@code db} from its tables and its write-ahead log under a new manifest,
+   * keeping every old file in {@code lost/repair-<time>/} (see {@link DbRepair}). The only tool
+   * here that changes the directory.
+   *
+   * @param progressEntries receives the number of entries merged so far
+   */
+  public DbRepair.Report repair(Path db, LongConsumer progressEntries) throws IOException {
+    try (BlockCache cache = noCache()) {
+      DbRepair.Parts parts =
+          new DbRepair.Parts(
+              storage,
+              numLevels,
+              formats(),
+              formats().get(Shale.DEFAULT_TABLE_FORMAT),
+              new TableWriterOptions(
+                  options.blockBytes(),
+                  options.blockRestartInterval(),
+                  options.bloomBitsPerKey(),
+                  options.compression()),
+              options.targetFileBytes(),
+              ProviderRegistry.installed(WalProvider.class).get(Shale.DEFAULT_WAL),
+              ProviderRegistry.installed(MemtableProvider.class).get(Shale.DEFAULT_MEMTABLE),
+              cache);
+      return DbRepair.repair(db, parts, progressEntries);
+    }
   }
 
   /** What the manifest of the Db in {@code db} records. */
@@ -49,7 +83,14 @@ public final class ShaleTools {
    */
   public DbInspector.VerifyResult verify(Path db, LongConsumer progressBytes) throws IOException {
     try (BlockCache cache = noCache()) {
-      return DbInspector.verify(storage, db, numLevels, formats(), cache, progressBytes);
+      return DbInspector.verify(
+          storage,
+          db,
+          numLevels,
+          formats(),
+          ProviderRegistry.installed(WalProvider.class).get(Shale.DEFAULT_WAL),
+          cache,
+          progressBytes);
     }
   }
 

@@ -355,6 +355,11 @@ public final class DbBench implements Callable<Integer> {
             compression,
             compactionThreads,
             memtable));
+    h.append(
+        "durability: fill*/overwrite/read* write unsynced (Shale MEMORY, RocksDB sync=false: a"
+            + " process crash loses nothing, a power loss may); fillsync-N fsyncs every write"
+            + " (Shale LOCAL, RocksDB sync=true)");
+    h.append(System.lineSeparator());
     h.append("child JVM flags: ").append(fork ? childFlags("<engine>-<workload>") : "(in process)");
     return h.toString();
   }

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       StatsCommand.class,
       CompactCommand.class,
       VerifyCommand.class,
+      RepairCommand.class,
       WalCommand.class,
       SstCommand.class,
       ManifestCommand.class,

@@ -1,9 +1,11 @@
 package dev.shale.lsm.engine;
 
 import dev.shale.lsm.api.CorruptionException;
-import dev.shale.lsm.api.WalRecoveryMode;
 import dev.shale.lsm.engine.read.TableCache;
+import dev.shale.lsm.engine.recovery.LogCoverage;
+import dev.shale.lsm.engine.recovery.TableAudit;
 import dev.shale.lsm.engine.version.FileMeta;
+import dev.shale.lsm.engine.version.ManifestLog;
 import dev.shale.lsm.engine.version.VersionEdit;
 import dev.shale.lsm.engine.version.VersionSet;
 import dev.shale.lsm.spi.KeyOrder;
@@ -140,8 +142,10 @@ public final class DbInspector {
   }
 
   /**
-   * Reads every byte of every live table and checks every checksum, and that each table holds what
-   * the manifest says (size, key range, sequence range, entry count).
+   * Checks the manifest (every record, and that the tables and the log cover every table on disk,
+   * as an open would), then reads every byte of every live table and checks every checksum, and
+   * that each table holds what the manifest says (size, key range, sequence range, entry count).
+   * Changes nothing.
    *
    * @param progress receives the number of bytes checked so far
    * @throws CorruptionException naming the file and offset of the first damage found
@@ -152,11 +156,32 @@ public final class DbInspector {
       Path directory,
       int numLevels,
       ProviderRegistry<SSTableFormat> formats,
+      WalProvider walProvider,
       BlockCache cache,
       LongConsumer progress)
       throws IOException {
     try (Closeable lock = storage.lock(directory.resolve("LOCK"))) {
       ManifestInfo manifest = manifest(storage, directory, numLevels);
+      VersionSet.Recovered recovered = VersionSet.recover(storage, directory, numLevels);
+      ManifestLog.SuspectTail tail = recovered.suspectTail();
+      if (tail != null) {
+        throw new CorruptionException(
+            directory.resolve(manifest.manifestFile()).toString(),
+            tail.offset(),
+            "the manifest's last record is damaged or cut off ("
+                + tail.what()
+                + "); an open checks whether the tables and the log cover it, and if they do not,"
+                + " run `shale repair`");
+      }
+      TableAudit audit = TableAudit.run(storage, directory, recovered, formats, cache);
+      if (audit.needsLogCoverage()) {
+        LogCoverage coverage = new LogCoverage(recovered.lastSequence());
+        try (WriteAheadLog wal =
+            walProvider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
+          wal.scan(recovered.lastSequence(), coverage);
+        }
+        audit.checkCoveredThrough(coverage.coveredThrough());
+      }
       long done = 0;
       for (TableInfo t : manifest.tables()) {
         if (!storage.exists(t.path())) {
@@ -208,8 +233,8 @@ public final class DbInspector {
   }
 
   /**
-   * The segments of the Db's write-ahead log and every intact record in them, oldest first. Takes
-   * the Db's lock. Reads in {@link WalRecoveryMode#SKIP_CORRUPTED} mode, which repairs nothing.
+   * The segments of the Db's write-ahead log and every intact record in them up to the first
+   * damage, oldest first ({@link WriteAheadLog#scan}: changes nothing). Takes the Db's lock.
    */
   public static WalReplayResult readWal(
       Storage storage,
@@ -222,7 +247,7 @@ public final class DbInspector {
         WriteAheadLog wal =
             provider.open(new WalOptions(storage, directory.resolve("wal"), 64L << 20))) {
       segmentsOut.addAll(wal.segments());
-      return wal.replay(0, WalRecoveryMode.SKIP_CORRUPTED, consumer);
+      return wal.scan(0, consumer);
     }
   }
 }

@@ -20,17 +20,24 @@ import dev.shale.lsm.engine.read.LevelIterator;
 import dev.shale.lsm.engine.read.MergingIterator;
 import dev.shale.lsm.engine.read.TableCache;
 import dev.shale.lsm.engine.read.UserIterator;
+import dev.shale.lsm.engine.recovery.LogCoverage;
+import dev.shale.lsm.engine.recovery.TableAudit;
 import dev.shale.lsm.engine.remote.CountingObjectStore;
+import dev.shale.lsm.engine.remote.FencedMarker;
 import dev.shale.lsm.engine.remote.LocalReset;
+import dev.shale.lsm.engine.remote.RemoteKeys;
+import dev.shale.lsm.engine.remote.RemoteManifest;
 import dev.shale.lsm.engine.remote.RemoteReplay;
 import dev.shale.lsm.engine.remote.RemoteSync;
 import dev.shale.lsm.engine.remote.StoreRetries;
+import dev.shale.lsm.engine.remote.WalObject;
 import dev.shale.lsm.engine.remote.WalShipper;
 import dev.shale.lsm.engine.remote.WriterClaim;
 import dev.shale.lsm.engine.table.TableRewrite;
 import dev.shale.lsm.engine.table.TableSink;
 import dev.shale.lsm.engine.table.VersionCollapser;
 import dev.shale.lsm.engine.version.FileMeta;
+import dev.shale.lsm.engine.version.ManifestLog;
 import dev.shale.lsm.engine.version.MemtableHandle;
 import dev.shale.lsm.engine.version.SuperVersion;
 import dev.shale.lsm.engine.version.Version;
@@ -64,6 +71,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -95,11 +103,11 @@ public final class Engine implements Db {
   private static final long STALL_POLL_MILLIS = 100;
 
   /**
-   * A primary of writer epoch E numbers its new files from E << 40, so two primaries of one bucket
-   * (an old one that has not noticed it is fenced, and its successor) never make two different
-   * tables with one number.
+   * A primary of writer epoch E numbers its new files from E << 40, from before its first flush or
+   * compaction, so two primaries of one bucket (an old one that has not noticed it is fenced, and
+   * its successor) never make two different tables with one number.
    */
-  private static final int FILE_NUMBER_EPOCH_SHIFT = 40;
+  private static final int FILE_NUMBER_EPOCH_SHIFT = RemoteSync.FILE_NUMBER_EPOCH_SHIFT;
 
   private final Path directory;
   private final DbOptions options;
@@ -145,6 +153,7 @@ public final class Engine implements Db {
   private volatile @Nullable ExecutorService syncExecutor;
   private final AtomicBoolean syncQueued = new AtomicBoolean();
   private volatile long writerEpoch;
+  private DbStats.Recovery recovery = DbStats.Recovery.NONE; // set in open()
 
   @SuppressWarnings(
       "NullAway.Init") // versions, wal, compactions, active, superVersion: set in open()
@@ -219,11 +228,12 @@ public final class Engine implements Db {
     Engine engine = null;
     try {
       engine = new Engine(directory, options, parts, lock, remote);
-      WriterClaim.Result claim = engine.claimBucket();
-      engine.recover();
+      PrimaryClaim claim = engine.claimBucket();
+      engine.recover(claim == null ? 0 : claim.claim().epoch() << FILE_NUMBER_EPOCH_SHIFT);
       if (claim != null) {
         engine.becomePrimary(claim);
       }
+      engine.compactions.maybeSchedule();
       return engine;
     } catch (IOException e) {
       abandon(engine, lock, remote);
@@ -257,9 +267,36 @@ public final class Engine implements Db {
     }
   }
 
-  private void recover() throws IOException {
+  /**
+   * Recovers the local state: checks the tables on disk against the manifest before anything is
+   * deleted (see {@link TableAudit}), opens the manifest, and replays the write-ahead log after the
+   * last flushed sequence.
+   *
+   * @param fileNumberFloor new files are numbered from at least this (a primary's epoch range), so
+   *     that no table made from here on can share a number with another primary's
+   */
+  private void recover(long fileNumberFloor) throws IOException {
     storage.createDirectories(tables.directory());
+    VersionSet.Recovered recovered = VersionSet.recover(storage, directory, options.numLevels());
+    if (recovered.manifestNumber() < 0) {
+      refuseDataWithoutManifest();
+    }
+    wal =
+        parts
+            .wal()
+            .open(new WalOptions(storage, directory.resolve("wal"), options.walSegmentBytes()));
+    TableAudit audit =
+        TableAudit.run(storage, directory, recovered, parts.tableFormats(), blockCache);
+    if (audit.needsLogCoverage()) {
+      LogCoverage coverage = new LogCoverage(recovered.lastSequence());
+      wal.scan(recovered.lastSequence(), coverage);
+      audit.checkCoveredThrough(coverage.coveredThrough());
+    }
+    int quarantined = audit.dispose();
     versions = VersionSet.open(storage, directory, options.numLevels(), this::releaseFile);
+    if (fileNumberFloor > versions.peekNextFileNumber()) {
+      versions.logAndApply(new VersionEdit().nextFileNumber(fileNumberFloor));
+    }
     CompactionStrategy strategy =
         parts
             .compaction()
@@ -294,13 +331,8 @@ public final class Engine implements Db {
             compactionExecutor,
             options.compactionThreads(),
             options.targetFileBytes());
-    checkTablesAndDeleteOrphans();
 
     active = newMemtable();
-    wal =
-        parts
-            .wal()
-            .open(new WalOptions(storage, directory.resolve("wal"), options.walSegmentBytes()));
     long flushed = versions.lastSequence();
     lastSequence = flushed;
     WalReplayResult replay =
@@ -309,13 +341,33 @@ public final class Engine implements Db {
     visibleSequence = lastSequence;
     if (!replay.damage().isEmpty()) {
       LOG.warn(
-          "{}: write-ahead log damage handled by {} ({} records, {} bytes dropped): {}",
+          "{}: the write-ahead log was damaged; {} handled it by dropping {} records ({} bytes),"
+              + " so writes after sequence {} that were in them are gone: {}. A torn write at the"
+              + " very end is what a crash leaves; anywhere else, or after a clean shutdown, it is"
+              + " damage to data that had been acknowledged",
           directory,
           options.walRecoveryMode(),
           replay.droppedRecords(),
           replay.droppedBytes(),
+          lastSequence,
           replay.damage());
     }
+    ManifestLog.SuspectTail tail = recovered.suspectTail();
+    recovery =
+        new DbStats.Recovery(
+            replay.records(),
+            replay.droppedRecords(),
+            replay.droppedBytes(),
+            replay.damage(),
+            tail == null
+                ? ""
+                : recovered.manifestFileName()
+                    + " at offset "
+                    + tail.offset()
+                    + ": "
+                    + tail.what()
+                    + " (ignored: the tables and the log cover it)",
+            quarantined);
     LOG.info(
         "opened {}: {} files, last flushed sequence {}, replayed {} log records up to sequence {}",
         directory,
@@ -326,7 +378,32 @@ public final class Engine implements Db {
     synchronized (stateLock) {
       installSuperVersion();
     }
-    compactions.maybeSchedule();
+  }
+
+  /**
+   * A directory without CURRENT is a new Db only while it holds no tables and no log: otherwise its
+   * manifest pointer was lost, and treating it as new would delete every table.
+   */
+  private void refuseDataWithoutManifest() throws IOException {
+    List<Path> data = new ArrayList<>(storage.list(tables.directory()));
+    for (Path segment : storage.list(directory.resolve("wal"))) {
+      if (storage.size(segment) > 0) {
+        data.add(segment);
+      }
+    }
+    if (!data.isEmpty()) {
+      throw new dev.shale.lsm.api.CorruptionException(
+          directory.resolve("CURRENT").toString(),
+          0,
+          "CURRENT is missing, but the directory holds "
+              + data.size()
+              + " table and log files (e.g. "
+              + data.get(0).getFileName()
+              + "): the Db's manifest pointer was lost. Nothing was deleted. Run `shale repair"
+              + " --db "
+              + directory
+              + "` to rebuild the manifest from the tables and the log");
+    }
   }
 
   // ---------------------------------------------------------------- object store
@@ -342,12 +419,27 @@ public final class Engine implements Db {
   }
 
   /**
-   * Claims the bucket's next writer epoch and, when the bucket holds a Db this directory does not
-   * have (an empty directory, or another primary's state), replaces the local tree by the bucket's.
+   * A won claim on the bucket, with the old primaries' WAL tail read before anything local was
+   * decided.
    */
-  private WriterClaim.@Nullable Result claimBucket() throws IOException {
+  private record PrimaryClaim(WriterClaim.Result claim, RemoteReplay.Tail tail) {}
+
+  /**
+   * Claims the bucket's next writer epoch, reads the WAL tail the old primaries left, and, when the
+   * local directory does not hold a state of this bucket's history, replaces it by the bucket's
+   * (see {@link #whyRestore}).
+   */
+  private @Nullable PrimaryClaim claimBucket() throws IOException {
     RemoteConfig config = remote;
     if (config == null) {
+      Optional<String> fenced = FencedMarker.read(storage, directory);
+      fenced.ifPresent(
+          why ->
+              LOG.warn(
+                  "{}: opened without its object store, although its primary was {}; its writes"
+                      + " after the fence were never acknowledged remotely",
+                  directory,
+                  why));
       return null;
     }
     for (ObjectStore store : List.of(config.dataStore(), config.walStore())) {
@@ -366,46 +458,87 @@ public final class Engine implements Db {
             ? remoteData
             : new CountingObjectStore(config.walStore());
     storeRetries = new StoreRetries(config.retryMillis());
+    CountingObjectStore data = remoteData;
+    CountingObjectStore walStore = remoteWal;
+    StoreRetries retries = storeRetries;
     String writerId = writerId();
     WriterClaim.Result claim =
         WriterClaim.claim(
-            remoteData,
-            remoteWal,
-            storeRetries,
-            options.numLevels(),
-            writerId,
-            config.pausePoints());
-    if (!claim.emptyBucket()) {
-      String why = null;
-      if (!VersionSet.exists(storage, directory)) {
-        why = "the directory holds no Db";
-      } else {
-        VersionSet.Recovered local = VersionSet.recover(storage, directory, options.numLevels());
-        // Reading older manifests is needed only when the newest is not of the local epoch.
-        if (local.writerEpoch() != claim.base().epoch()
-            && !WriterClaim.epochsOfState(remoteData, claim.base()).contains(local.writerEpoch())) {
-          why =
-              "the directory holds the state of writer epoch "
-                  + local.writerEpoch()
-                  + ", the bucket that of epoch "
-                  + claim.base().epoch();
-        } else if (local.lastSequence() < claim.base().lastSequence()) {
-          why = "the bucket is ahead of the directory";
-        }
+            data, walStore, retries, options.numLevels(), writerId, config.pausePoints());
+    RemoteReplay.Tail tail =
+        retries.call(
+            "read the WAL tail",
+            () ->
+                RemoteReplay.read(
+                    walStore, claim.base().replayAfterWalId(), claim.fenceSlot(), claim.epoch()));
+    if (claim.emptyBucket()) {
+      Optional<String> fenced = FencedMarker.read(storage, directory);
+      if (fenced.isPresent()) {
+        throw new IllegalStateException(
+            directory
+                + " belonged to a primary that was "
+                + fenced.get()
+                + ", but "
+                + data.uri()
+                + " holds no Db: open it with the object store it was fenced in to restore it from"
+                + " there, or delete "
+                + directory.resolve(FencedMarker.FILE)
+                + " to keep its local state as it is");
       }
+    } else {
+      String why = whyRestore(claim, tail);
       if (why != null) {
-        LOG.info("{}: restoring from {} because {}", directory, config.dataStore().uri(), why);
+        LOG.info("{}: restoring from {} because {}", directory, data.uri(), why);
         LocalReset.reset(
-            storage,
-            directory,
-            options.numLevels(),
-            remoteData,
-            claim.base(),
-            config.restoreProgress());
+            storage, directory, options.numLevels(), data, claim.base(), config.restoreProgress());
         config.pausePoints().hit("open.restored");
       }
     }
-    return claim;
+    return new PrimaryClaim(claim, tail);
+  }
+
+  /**
+   * Why the local directory cannot be kept, or null when it can. It can be kept only when it holds
+   * a state of the bucket's own history that nothing in the bucket has gone past: its writer epoch
+   * produced the newest manifest's state (directly, or through claims that crashed before writing a
+   * manifest of their own), every object in the WAL tail was written by such an epoch (so the local
+   * log holds the same writes under the same sequences, or less of them), it is not behind the
+   * manifest, and its primary was never told it was fenced (its log may then hold writes that
+   * failed).
+   */
+  private @Nullable String whyRestore(WriterClaim.Result claim, RemoteReplay.Tail tail)
+      throws IOException {
+    if (!VersionSet.exists(storage, directory)) {
+      return "the directory holds no Db";
+    }
+    Optional<String> fenced = FencedMarker.read(storage, directory);
+    if (fenced.isPresent()) {
+      return "its primary was " + fenced.get();
+    }
+    RemoteManifest base = claim.base();
+    VersionSet.Recovered local = VersionSet.recover(storage, directory, options.numLevels());
+    Set<Long> epochs = Set.of(base.epoch());
+    if (local.writerEpoch() != base.epoch() || !epochs.containsAll(tail.epochs())) {
+      // Reading older manifests is needed only when the newest is not of the local epoch alone.
+      epochs = WriterClaim.epochsOfState(Objects.requireNonNull(remoteData), base);
+    }
+    if (!epochs.contains(local.writerEpoch())) {
+      return "the directory holds the state of writer epoch "
+          + local.writerEpoch()
+          + ", the bucket that of epoch "
+          + base.epoch();
+    }
+    if (!epochs.containsAll(tail.epochs())) {
+      return "the bucket's write-ahead log holds writes of writer epochs "
+          + tail.epochs()
+          + " that this directory's epoch "
+          + local.writerEpoch()
+          + " never had";
+    }
+    if (local.lastSequence() < base.lastSequence()) {
+      return "the bucket is ahead of the directory";
+    }
+    return null;
   }
 
   private static String writerId() {
@@ -419,44 +552,37 @@ public final class Engine implements Db {
   }
 
   /**
-   * After local recovery: replays the remote WAL tail, flushes everything so the bucket's first
-   * manifest of this epoch covers it, writes that manifest, and starts shipping.
+   * After local recovery: applies the old primaries' WAL tail, flushes everything so the bucket's
+   * first manifest of this epoch covers it, writes that manifest, and starts shipping after the
+   * fence's margin.
    */
-  private void becomePrimary(WriterClaim.Result claim) throws IOException {
+  private void becomePrimary(PrimaryClaim primary) throws IOException {
     RemoteConfig config = Objects.requireNonNull(remote);
     CountingObjectStore data = Objects.requireNonNull(remoteData);
     CountingObjectStore walStore = Objects.requireNonNull(remoteWal);
     StoreRetries retries = Objects.requireNonNull(storeRetries);
-    long[] applied = {0};
-    boolean[] gap = {false};
-    long lastReplayed =
-        RemoteReplay.replay(
-            walStore,
-            claim.base().replayAfterWalId(),
-            claim.fenceId(),
-            claim.epoch(),
-            record -> {
-              if (gap[0] || record.lastSequence() <= lastSequence) {
-                return;
-              }
-              if (record.firstSequence() != lastSequence + 1) {
-                LOG.warn(
-                    "{}: the remote WAL continues at sequence {} after {}; replay stops",
-                    directory,
-                    record.firstSequence(),
-                    lastSequence);
-                gap[0] = true;
-                return;
-              }
-              replayBatch(record.firstSequence(), record.batch());
-              applied[0]++;
-            });
+    WriterClaim.Result claim = primary.claim();
+    long applied = 0;
+    for (WalObject.Record record : primary.tail().records()) {
+      if (record.lastSequence() <= lastSequence) {
+        continue; // the local directory has it: the same write of the same history
+      }
+      if (record.firstSequence() != lastSequence + 1) {
+        throw new dev.shale.lsm.api.CorruptionException(
+            RemoteKeys.WAL,
+            record.firstSequence(),
+            "the bucket's write-ahead log continues at sequence "
+                + record.firstSequence()
+                + " but the tables end at "
+                + lastSequence
+                + ": writes in between are missing from the bucket");
+      }
+      replayBatch(record.firstSequence(), record.batch());
+      applied++;
+    }
     visibleSequence = lastSequence;
     config.pausePoints().hit("open.replayed");
-    versions.logAndApply(
-        new VersionEdit()
-            .writerEpoch(claim.epoch())
-            .nextFileNumber(claim.epoch() << FILE_NUMBER_EPOCH_SHIFT));
+    versions.logAndApply(new VersionEdit().writerEpoch(claim.epoch()));
     writerEpoch = claim.epoch();
     if (!active.isEmpty()) {
       long log;
@@ -483,12 +609,13 @@ public final class Engine implements Db {
             retries,
             claim.epoch(),
             claim.claim().writerId(),
-            claim.fenceId(),
+            claim.shipAfter(),
             lastSequence,
             config.walObjectBytes(),
             config.walIntervalMillis(),
             config.maxInFlightUploads(),
             config.pausePoints(),
+            this::recordFencing,
             e -> onBackgroundError("shipping to the object store", e));
     shipper = ship;
     RemoteSync sync =
@@ -502,23 +629,50 @@ public final class Engine implements Db {
             claim.epoch(),
             claim.claim().writerId(),
             claim.claim().id() + 1,
-            claim.fenceId(),
+            claim.shipAfter(),
             config.gcGraceMillis(),
             config.pausePoints());
     remoteSync = sync;
-    sync.sync();
+    try {
+      sync.sync();
+    } catch (FencedException e) {
+      recordFencing(e);
+      throw e;
+    }
     config.pausePoints().hit("open.synced");
     syncExecutor = Executors.newSingleThreadExecutor(threads("shale-remote-sync"));
     LOG.info(
         "{}: primary of {} at writer epoch {}: replayed {} remote records (WAL objects {}..{}),"
-            + " shipping from sequence {}",
+            + " shipping from sequence {} into WAL objects after {}",
         directory,
         data.uri(),
         claim.epoch(),
-        applied[0],
+        applied,
         claim.base().replayAfterWalId() + 1,
-        lastReplayed,
-        lastSequence + 1);
+        primary.tail().lastId(),
+        lastSequence + 1,
+        claim.shipAfter());
+  }
+
+  /**
+   * Records durably that this directory's primary was fenced, before any writer learns it (see
+   * {@link FencedMarker}). Other failures are not recorded: the directory stays this bucket's.
+   * Called only on threads that close() waits for (the shipper's failing upload, the sync thread,
+   * open and close themselves), so no marker is written after the directory changed hands.
+   */
+  private void recordFencing(RuntimeException failure) {
+    if (!(failure instanceof FencedException fenced) || remote == null) {
+      return;
+    }
+    try {
+      FencedMarker.write(storage, directory, fenced, remote.dataStore().uri());
+    } catch (IOException | RuntimeException e) {
+      LOG.error(
+          "{}: could not record that this primary was fenced; delete the directory before opening"
+              + " it again, so that it is restored from the bucket",
+          directory,
+          e);
+    }
   }
 
   /** Mirrors the current tree to the bucket soon (after a flush or a compaction). */
@@ -538,6 +692,9 @@ public final class Engine implements Db {
             try {
               sync.sync();
             } catch (IOException | RuntimeException e) {
+              if (e instanceof FencedException fenced) {
+                recordFencing(fenced);
+              }
               onBackgroundError("mirroring the tree to the object store", e);
             }
           });
@@ -577,42 +734,6 @@ public final class Engine implements Db {
       } catch (IOException e) {
         throw new StorageIOException("cannot flush during recovery", e);
       }
-    }
-  }
-
-  private void checkTablesAndDeleteOrphans() throws IOException {
-    Set<Long> live = versions.liveFileNumbers();
-    for (long id : live) {
-      if (!storage.exists(tables.path(id))) {
-        throw new dev.shale.lsm.api.CorruptionException(
-            tables.path(id).toString(),
-            -1,
-            "the manifest lists this table but the file is missing; restore it from a backup");
-      }
-    }
-    int deleted = 0;
-    for (Path file : storage.list(tables.directory())) {
-      var id = TableCache.fileIdOf(file.getFileName().toString());
-      if (id.isEmpty() || !live.contains(id.get())) {
-        storage.delete(file);
-        deleted++;
-      }
-    }
-    String manifest = versions.manifestFileName();
-    for (Path file : storage.list(directory)) {
-      String name = file.getFileName().toString();
-      if (VersionSet.isMetadataFile(name) && !name.equals(manifest) && !name.equals("CURRENT")) {
-        storage.delete(file);
-        deleted++;
-      }
-    }
-    if (deleted > 0) {
-      storage.syncDirectory(tables.directory());
-      storage.syncDirectory(directory);
-      LOG.info(
-          "{}: deleted {} files left over by an interrupted flush or compaction",
-          directory,
-          deleted);
     }
   }
 
@@ -1313,7 +1434,8 @@ public final class Engine implements Db {
               userBytes == 0 ? 0 : (double) written / userBytes,
               lastLevelBytes == 0 ? 0 : (double) total / lastLevelBytes),
           snapshots.stats(),
-          shippingStats());
+          shippingStats(),
+          recovery);
     } finally {
       sv.unref();
     }
@@ -1468,6 +1590,9 @@ public final class Engine implements Db {
       try {
         sync.sync();
       } catch (IOException | RuntimeException e) {
+        if (e instanceof FencedException fenced) {
+          recordFencing(fenced);
+        }
         LOG.warn("{}: the last mirror of the tree to the object store failed", directory, e);
       }
     }

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * checksum mismatch, zero fill) and no intact record can be found anywhere after X (searching every
  * byte position, see {@link SegmentScanner#findNextIntact}). Anything else is mid-log damage:
  * closed segments were synced when they were rolled, so they cannot end in a torn write.
+ *
+ * <p>A read-only recovery (a {@link dev.shale.lsm.spi.wal.WriteAheadLog#scan}) reads like {@link
+ * WalRecoveryMode#POINT_IN_TIME} up to the first damage and repairs nothing.
  */
 final class LogRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(LogRecovery.class);
@@ -37,6 +40,7 @@ final class LogRecovery {
   private final Storage storage;
   private final Path directory;
   private final WalRecoveryMode mode;
+  private final boolean readOnly;
   private final long afterSequence;
   private final WalReplayConsumer consumer;
 
@@ -53,11 +57,13 @@ final class LogRecovery {
       Storage storage,
       Path directory,
       WalRecoveryMode mode,
+      boolean readOnly,
       long afterSequence,
       WalReplayConsumer consumer) {
     this.storage = storage;
     this.directory = directory;
-    this.mode = mode;
+    this.mode = readOnly ? WalRecoveryMode.POINT_IN_TIME : mode;
+    this.readOnly = readOnly;
     this.afterSequence = afterSequence;
     this.consumer = consumer;
     this.lastDelivered = afterSequence;
@@ -65,7 +71,9 @@ final class LogRecovery {
 
   /** Replays the segments with {@code ids} (ascending). */
   WalReplayResult run(List<Long> ids) throws IOException {
-    deleteLeftoverRewrites();
+    if (!readOnly) {
+      deleteLeftoverRewrites();
+    }
     for (int i = 0; i < ids.size(); i++) {
       boolean newest = i == ids.size() - 1;
       if (!recoverSegment(ids.get(i), newest)) {
@@ -101,6 +109,9 @@ final class LogRecovery {
     segmentsRead++;
     long size = storage.size(path);
     if (size == 0 && newest) {
+      if (readOnly) {
+        return true;
+      }
       // Created, but the process died before its first write: nothing was ever in it.
       LOG.info("Removing empty newest write-ahead log segment {}", file);
       storage.delete(path);
@@ -183,7 +194,9 @@ final class LogRecovery {
         }
       }
     }
-    repair(path, id, plan);
+    if (!readOnly) {
+      repair(path, id, plan);
+    }
     return !plan.stopHere;
   }
 
@@ -306,7 +319,9 @@ final class LogRecovery {
         }
       }
       drop(intact, size);
-      setAside(path);
+      if (!readOnly) {
+        setAside(path);
+      }
     }
   }
 

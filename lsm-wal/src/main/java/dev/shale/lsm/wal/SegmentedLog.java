@@ -173,12 +173,28 @@ final class SegmentedLog implements WriteAheadLog {
     synchronized (segmentsLock) {
       ids = new ArrayList<>(closedSegments.keySet());
     }
-    LogRecovery recovery = new LogRecovery(storage, directory, mode, afterSequence, consumer);
+    LogRecovery recovery =
+        new LogRecovery(storage, directory, mode, false, afterSequence, consumer);
     WalReplayResult result = recovery.run(ids);
     replayed = true;
     lastSequence = Math.max(-1, Math.max(afterSequence, recovery.lastSequenceInLog()));
     scanDirectory(false);
     return result;
+  }
+
+  @Override
+  public WalReplayResult scan(long afterSequence, WalReplayConsumer consumer) throws IOException {
+    ensureOpen();
+    if (appended) {
+      throw new IllegalStateException("scan must come before the first append");
+    }
+    List<Long> ids;
+    synchronized (segmentsLock) {
+      ids = new ArrayList<>(closedSegments.keySet());
+    }
+    return new LogRecovery(
+            storage, directory, WalRecoveryMode.POINT_IN_TIME, true, afterSequence, consumer)
+        .run(ids);
   }
 
   @Override

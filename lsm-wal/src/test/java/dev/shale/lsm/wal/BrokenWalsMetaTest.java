@@ -64,6 +64,11 @@ class BrokenWalsMetaTest {
   }
 
   @Test
+  void aLogWhoseScanRepairsFails() {
+    assertFailsAtLeast(ScanRepairs.class, "scanReadsUpToTheFirstDamageAndChangesNoByte");
+  }
+
+  @Test
   void aLogThatIgnoresAfterSequenceFails() {
     assertFailsAtLeast(
         IgnoresAfterSequence.class, "afterSequenceSkipsOnlyRecordsWhollyAtOrBelowIt");
@@ -152,6 +157,13 @@ class BrokenWalsMetaTest {
     @Override
     protected WalProvider provider() {
       return BrokenWals.swapsLastTwoRecords(new SegmentedWalProvider());
+    }
+  }
+
+  static class ScanRepairs extends WalConformanceTest {
+    @Override
+    protected WalProvider provider() {
+      return BrokenWals.scanRepairs(new SegmentedWalProvider());
     }
   }
 

@@ -15,10 +15,11 @@ import java.util.List;
  * WalCapability#SEGMENT_ROLL_BY_SIZE} also roll by size). The engine deletes segments whose every
  * record is flushed to SSTables with {@link #deleteSegmentsBefore}.
  *
- * <p>Threading: {@link #replay}, {@link #append}, {@link #flush}, {@link #sync}, {@link #roll},
- * {@link #deleteSegmentsBefore} and {@link #close} are called by one thread at a time (the engine's
- * commit leader or its flush thread, under the engine's lock); {@link #segments()}, {@link
- * #activeSegmentId()} and {@link #bytesWritten()} may be called from any thread.
+ * <p>Threading: {@link #replay}, {@link #scan}, {@link #append}, {@link #flush}, {@link #sync},
+ * {@link #roll}, {@link #deleteSegmentsBefore} and {@link #close} are called by one thread at a
+ * time (the engine's commit leader or its flush thread, under the engine's lock); {@link
+ * #segments()}, {@link #activeSegmentId()} and {@link #bytesWritten()} may be called from any
+ * thread.
  *
  * <p>Errors: an {@link IOException} from append, flush or sync leaves the log in an unknown state;
  * the engine stops writing to it and turns read-only.
@@ -39,6 +40,18 @@ public interface WriteAheadLog extends AutoCloseable {
    */
   WalReplayResult replay(long afterSequence, WalRecoveryMode mode, WalReplayConsumer consumer)
       throws IOException;
+
+  /**
+   * Hands every intact record whose last sequence number is above {@code afterSequence} to {@code
+   * consumer}, oldest first, up to the first damaged record, and changes nothing on disk: no cut,
+   * no set-aside, no rewrite, no new or deleted file. For inspection tools, read-only opens and
+   * checks made before a recovery decides what to repair. May be called any number of times before
+   * the first append, before or instead of {@link #replay}.
+   *
+   * @return what was read; {@link WalReplayResult#damage()} names the file and offset where reading
+   *     stopped, and the dropped counts cover what lies from there to the end of the log
+   */
+  WalReplayResult scan(long afterSequence, WalReplayConsumer consumer) throws IOException;
 
   /**
    * Appends one record holding {@code batch} with sequence numbers {@code firstSequence ..

@@ -110,6 +110,8 @@ public final class LocalReset {
       }
       versions.logAndApply(edit);
     }
+    // Only now is the directory the bucket's: a crash before this line resets it again.
+    FencedMarker.delete(storage, directory);
   }
 
   private static FileMeta copyOf(FileMeta f) {

@@ -4,14 +4,20 @@ import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.spi.objectstore.NoSuchObjectException;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
 import java.io.IOException;
-import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the old primary's WAL tail: objects after the manifest's replay point up to the end of our
- * fence, in order, up to the first hole (an empty object). The old primary acknowledged objects in
- * order, so nothing after a hole was ever acknowledged, and those objects are dead.
+ * Reads the old primaries' WAL tail: the objects after the base manifest's replay point and before
+ * this claim's fence, in id order, up to the first that cannot continue the history (an empty
+ * object, which is another claim's fence, a missing object, an object of an older epoch than one
+ * before it or of this claim's epoch or later, or a break in the sequences). Old primaries
+ * acknowledge only an unbroken run of their own objects, so nothing after such a stop was ever
+ * acknowledged, and those objects are dead.
  */
 public final class RemoteReplay {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteReplay.class);
@@ -19,31 +25,51 @@ public final class RemoteReplay {
   private RemoteReplay() {}
 
   /**
-   * Hands every replayable record to {@code records}, oldest first.
+   * The objects to replay.
    *
-   * @return the id of the last object replayed, or {@code replayAfter} when none was
-   * @throws CorruptionException when an object before the first hole is damaged
+   * @param objects the replayable objects, oldest first
+   * @param lastId the id of the last of them, or the replay point when there is none
+   * @param stop why reading stopped before the fence, or empty when it reached it
    */
-  public static long replay(
-      ObjectStore wal,
-      long replayAfter,
-      long fenceId,
-      long ourEpoch,
-      Consumer<WalObject.Record> records)
+  public record Tail(List<WalObject.Decoded> objects, long lastId, String stop) {
+    /** The writer epochs of its objects. */
+    public Set<Long> epochs() {
+      Set<Long> epochs = new TreeSet<>();
+      objects.forEach(o -> epochs.add(o.epoch()));
+      return epochs;
+    }
+
+    /** Every record, oldest first. */
+    public List<WalObject.Record> records() {
+      List<WalObject.Record> records = new ArrayList<>();
+      objects.forEach(o -> records.addAll(o.records()));
+      return records;
+    }
+  }
+
+  /**
+   * Reads the tail between {@code replayAfter} and {@code fenceSlot} (both excluded).
+   *
+   * @throws CorruptionException when an object before the first stop is damaged
+   */
+  public static Tail read(ObjectStore wal, long replayAfter, long fenceSlot, long ourEpoch)
       throws IOException {
+    List<WalObject.Decoded> objects = new ArrayList<>();
     long lastSequence = -1;
     long lastEpoch = 0;
-    long replayed = replayAfter;
-    for (long id = replayAfter + 1; id <= fenceId; id++) {
+    long lastId = replayAfter;
+    String stop = "";
+    for (long id = replayAfter + 1; id < fenceSlot; id++) {
       String key = RemoteKeys.wal(id);
       byte[] data;
       try {
         data = wal.get(key);
       } catch (NoSuchObjectException e) {
-        LOG.warn("WAL object {} is missing; replay stops before it", key);
+        stop = key + " is missing";
         break;
       }
       if (data.length == 0) {
+        stop = key + " is another claim's fence";
         break;
       }
       WalObject.Decoded object = WalObject.decode(key, data);
@@ -51,26 +77,21 @@ public final class RemoteReplay {
         throw new CorruptionException(key, 0, "object says it is WAL object " + object.id());
       }
       if (object.epoch() >= ourEpoch || object.epoch() < lastEpoch) {
-        LOG.warn(
-            "WAL object {} of epoch {} cannot follow epoch {}; replay stops",
-            key,
-            object.epoch(),
-            lastEpoch);
+        stop = key + " of writer epoch " + object.epoch() + " cannot follow epoch " + lastEpoch;
         break;
       }
       if (lastSequence >= 0 && object.firstSequence() != lastSequence + 1) {
-        LOG.warn(
-            "WAL object {} starts at sequence {} after {}; replay stops",
-            key,
-            object.firstSequence(),
-            lastSequence);
+        stop = key + " starts at sequence " + object.firstSequence() + " after " + lastSequence;
         break;
       }
-      object.records().forEach(records);
+      objects.add(object);
       lastSequence = object.lastSequence();
       lastEpoch = object.epoch();
-      replayed = id;
+      lastId = id;
     }
-    return replayed;
+    if (!stop.isEmpty()) {
+      LOG.info("the WAL tail ends before the fence at {}: {}", fenceSlot, stop);
+    }
+    return new Tail(objects, lastId, stop);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.remote;
 
+import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.engine.PausePoints;
 import dev.shale.lsm.engine.version.FileMeta;
@@ -7,13 +8,18 @@ import dev.shale.lsm.engine.version.Version;
 import dev.shale.lsm.engine.version.VersionSet;
 import dev.shale.lsm.spi.objectstore.ObjectInfo;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
+import dev.shale.lsm.spi.objectstore.PreconditionFailedException;
+import dev.shale.lsm.spi.objectstore.PutCondition;
 import dev.shale.lsm.spi.objectstore.PutOptions;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongFunction;
@@ -39,7 +45,12 @@ public final class RemoteSync {
   private final String writerId;
   private final long gcGraceMillis;
   private final PausePoints points;
+
+  /** Files a primary of epoch E numbers from {@code E << FILE_NUMBER_EPOCH_SHIFT}. */
+  public static final int FILE_NUMBER_EPOCH_SHIFT = 40;
+
   private final Set<Long> uploaded = new HashSet<>();
+  private final Map<Long, Long> listedSizes = new HashMap<>();
   private long nextManifestId;
   private long replayAfter;
   private Set<Long> lastFiles = Set.of();
@@ -82,7 +93,13 @@ public final class RemoteSync {
     this.points = points;
     for (ObjectInfo o :
         retries.call("list tables", () -> RemoteKeys.listSorted(data, RemoteKeys.TABLES, null))) {
-      RemoteKeys.idOf(o.key(), RemoteKeys.TABLES).ifPresent(uploaded::add);
+      // A table of an earlier epoch in the bucket was uploaded by the primary that made it; one of
+      // this epoch's range cannot be ours yet, and one whose size differs is not the same table:
+      // those are uploaded (create-only), which finds out what they are.
+      OptionalLong id = RemoteKeys.idOf(o.key(), RemoteKeys.TABLES);
+      if (id.isPresent() && (id.getAsLong() >>> FILE_NUMBER_EPOCH_SHIFT) < epoch) {
+        listedSizes.put(id.getAsLong(), o.sizeBytes());
+      }
     }
   }
 
@@ -105,10 +122,12 @@ public final class RemoteSync {
       Set<Long> files = new HashSet<>();
       for (FileMeta f : version.allFiles()) {
         files.add(f.fileId());
+        Long listed = listedSizes.remove(f.fileId());
+        if (listed != null && listed == f.sizeBytes()) {
+          uploaded.add(f.fileId());
+        }
         if (!uploaded.contains(f.fileId())) {
-          Path path = tablePath.apply(f.fileId());
-          String key = RemoteKeys.table(f.fileId());
-          retries.call("upload " + key, () -> data.putFile(key, path, PutOptions.unconditional()));
+          uploadTable(f.fileId());
           uploaded.add(f.fileId());
           tablesUploaded++;
           tableBytesUploaded += f.sizeBytes();
@@ -171,6 +190,46 @@ public final class RemoteSync {
   }
 
   /**
+   * Uploads one table, create-only, tagged with its checksum. A table is never replaced: when the
+   * name is taken, the object there must be this very table (uploaded by an earlier attempt, or by
+   * the primary that made it, before this one took over its directory), or the bucket is in a state
+   * no primary can mirror into, which is an error.
+   */
+  private void uploadTable(long fileId) throws IOException {
+    Path path = tablePath.apply(fileId);
+    String key = RemoteKeys.table(fileId);
+    String crc = TableChecksum.of(path);
+    PutOptions options =
+        new PutOptions(
+            PutCondition.ifAbsent(),
+            Map.of(PutOptions.PUT_ID, writerId + "/sst/" + fileId, TableChecksum.METADATA, crc));
+    try {
+      retries.call("upload " + key, () -> data.putFile(key, path, options));
+    } catch (PreconditionFailedException taken) {
+      ObjectInfo there =
+          retries
+              .call("head " + key, () -> data.head(key))
+              .orElseThrow(() -> new IOException(key + " was taken, then vanished", taken));
+      String theirs = there.metadata().get(TableChecksum.METADATA);
+      long size = Files.size(path);
+      if (theirs == null ? there.sizeBytes() != size : !theirs.equals(crc)) {
+        throw new CorruptionException(
+            key,
+            -1,
+            "the bucket already holds a different table under this name ("
+                + there.sizeBytes()
+                + " bytes, checksum "
+                + theirs
+                + "; this one: "
+                + size
+                + " bytes, checksum "
+                + crc
+                + "); a table is never overwritten, so this Db cannot be mirrored there");
+      }
+    }
+  }
+
+  /**
    * Deletes what no manifest younger than the grace period needs: older manifests (never the
    * newest), tables none of the kept manifests lists, and WAL objects with data before the oldest
    * kept replay point. Fences (empty WAL objects) are never deleted: an old primary that wakes up
@@ -197,8 +256,14 @@ public final class RemoteSync {
         deletions.add(o.key());
         continue;
       }
-      RemoteManifest m =
-          RemoteManifest.decode(o.key(), retries.call("get " + o.key(), () -> data.get(o.key())));
+      RemoteManifest m;
+      try {
+        m = RemoteManifest.decode(o.key(), retries.call("get " + o.key(), () -> data.get(o.key())));
+      } catch (CorruptionException e) {
+        // Which tables a damaged manifest lists is unknown, so none may be deleted now.
+        LOG.error("garbage collection skipped: {}", e.getMessage());
+        return;
+      }
       if (newest && m.epoch() > epoch) {
         throw new FencedException(
             "another primary claimed writer epoch " + m.epoch() + " (ours was " + epoch + ")",

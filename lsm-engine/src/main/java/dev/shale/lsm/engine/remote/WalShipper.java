@@ -58,6 +58,7 @@ public final class WalShipper implements AutoCloseable {
   private final int maxInFlight;
   private final long maxPendingBytes;
   private final PausePoints points;
+  private final Consumer<RuntimeException> beforeFailing;
   private final Consumer<RuntimeException> onFailure;
   private final ExecutorService uploads;
   private final Thread cutter;
@@ -72,6 +73,7 @@ public final class WalShipper implements AutoCloseable {
   private long appendedSequence;
   private long durableSequence;
   private int urgentWaiters;
+  private boolean failing;
   private boolean closed;
   private boolean terminated;
   private @Nullable RuntimeException failure;
@@ -82,7 +84,10 @@ public final class WalShipper implements AutoCloseable {
    * Starts shipping into slots after {@code afterId}.
    *
    * @param lastSequence every sequence up to it is already covered (by tables or older objects)
-   * @param onFailure told once when shipping stops for good (fenced, or the store kept failing)
+   * @param beforeFailing called once, on the failing thread, when shipping stops for good, before
+   *     any writer can see the failure (the engine records that it was fenced there)
+   * @param onFailure told once, on another thread, after shipping stopped for good (fenced, or the
+   *     store kept failing)
    */
   public WalShipper(
       ObjectStore store,
@@ -95,6 +100,7 @@ public final class WalShipper implements AutoCloseable {
       long intervalMillis,
       int maxInFlight,
       PausePoints points,
+      Consumer<RuntimeException> beforeFailing,
       Consumer<RuntimeException> onFailure) {
     this.store = store;
     this.retries = retries;
@@ -108,6 +114,7 @@ public final class WalShipper implements AutoCloseable {
     this.maxInFlight = maxInFlight;
     this.maxPendingBytes = Math.max(64L << 20, objectBytes * maxInFlight * 4);
     this.points = points;
+    this.beforeFailing = beforeFailing;
     this.onFailure = onFailure;
     AtomicInteger n = new AtomicInteger();
     this.uploads =
@@ -236,7 +243,7 @@ public final class WalShipper implements AutoCloseable {
   private void cutLoop() {
     synchronized (lock) {
       while (!closed || !buffer.isEmpty()) {
-        if (failure != null) {
+        if (failing) {
           return;
         }
         long now = System.nanoTime();
@@ -302,11 +309,11 @@ public final class WalShipper implements AutoCloseable {
               ? re
               : new StorageIOException(String.valueOf(e.getMessage()), e);
     }
+    if (failed != null) {
+      fail(failed);
+      return;
+    }
     synchronized (lock) {
-      if (failed != null) {
-        fail(failed);
-        return;
-      }
       upload.done = true;
       while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
         Upload u = inFlight.removeFirst();
@@ -320,18 +327,32 @@ public final class WalShipper implements AutoCloseable {
     }
   }
 
-  /** Stops shipping for good. Holds the lock. */
+  /**
+   * Stops shipping for good: no more objects are cut, then {@code beforeFailing} runs, and only
+   * then do waiting and later writers see the failure. Called without the lock.
+   */
   private void fail(RuntimeException e) {
-    if (failure != null) {
-      return;
+    synchronized (lock) {
+      if (failing) {
+        return;
+      }
+      failing = true;
+      lock.notifyAll();
     }
-    failure = e;
     if (e instanceof FencedException) {
       LOG.error("fenced: {}", e.getMessage());
     } else {
       LOG.error("shipping the WAL failed; the Db turns read-only", e);
     }
-    lock.notifyAll();
+    try {
+      beforeFailing.accept(e);
+    } catch (RuntimeException hookFailure) {
+      e.addSuppressed(hookFailure);
+    }
+    synchronized (lock) {
+      failure = e;
+      lock.notifyAll();
+    }
     Thread.ofVirtual().start(() -> onFailure.accept(e));
   }
 
@@ -370,5 +391,13 @@ public final class WalShipper implements AutoCloseable {
     }
     cutter.interrupt();
     uploads.shutdownNow();
+    try {
+      // An upload thread may be recording a fence; the Db directory must be done with after close.
+      if (!uploads.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("WAL upload threads did not stop within 30 s of closing");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

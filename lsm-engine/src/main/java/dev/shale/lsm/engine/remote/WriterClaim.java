@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.remote;
 
+import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.engine.PausePoints;
 import dev.shale.lsm.engine.version.FileMeta;
@@ -9,29 +10,35 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Becoming the one primary of a bucket prefix (DESIGN section 7, after SlateDB's fencing): claim
- * the next writer epoch with a put-if-absent of the next manifest, then fence the WAL by writing
- * empty objects, put-if-absent, into every missing slot after the manifest's replay point and into
- * the {@link #FENCE_WIDTH} slots after the last object found. An older primary's next WAL put then
- * finds its slot taken and stops.
+ * Becoming the one primary of a bucket prefix (docs/formats.md section 5, after SlateDB's fencing):
+ * claim the next writer epoch with a put-if-absent of the next manifest, then fence the WAL by
+ * winning one slot with an empty object, put-if-absent, trying the slots after the manifest's
+ * replay point in order. Every slot below the won one was found taken, so the old primary's objects
+ * there are the tail to replay; the old primary can never acknowledge anything at or after the won
+ * slot, because it acknowledges only an unbroken run of its own objects. This primary ships from
+ * {@link #FENCE_WIDTH} slots after its fence, beyond any upload an older primary may still have in
+ * flight.
  */
 public final class WriterClaim {
   private static final Logger LOG = LoggerFactory.getLogger(WriterClaim.class);
   private static final int MAX_ATTEMPTS = 50;
 
   /**
-   * Empty objects written after the last WAL object found at a claim. A primary uploads at most
-   * this many objects at once ({@link dev.shale.lsm.engine.RemoteConfig#maxInFlightUploads()} is
-   * capped by it), so every slot an old primary may still be uploading into is taken.
+   * The most WAL uploads a primary has in flight at once ({@link
+   * dev.shale.lsm.engine.RemoteConfig#maxInFlightUploads()} is capped by it). An old primary's
+   * uploads can therefore reach at most {@code FENCE_WIDTH - 1} slots past a fence; a new primary
+   * starts shipping after them. Part of the protocol: every writer of a bucket must use one value.
    */
   public static final int FENCE_WIDTH = 16;
+
+  /** Fence puts tried before a claim gives up (the WAL keeps growing faster than it is fenced). */
+  private static final int MAX_FENCE_PUTS = 10_000;
 
   private WriterClaim() {}
 
@@ -40,10 +47,10 @@ public final class WriterClaim {
    *
    * @param base the newest manifest before the claim (id 0 and epoch 0 for an empty bucket)
    * @param claim the manifest written to claim the epoch
-   * @param fenceId the last WAL slot of our fence: objects between the base's replay point and it
-   *     are the old primary's tail (up to the first empty one), ours start after it
+   * @param fenceSlot the WAL slot this claim won with an empty object: the objects between the
+   *     base's replay point and it are the old primary's tail (up to the first empty one)
    */
-  public record Result(RemoteManifest base, RemoteManifest claim, long fenceId) {
+  public record Result(RemoteManifest base, RemoteManifest claim, long fenceSlot) {
     public long epoch() {
       return claim.epoch();
     }
@@ -51,6 +58,14 @@ public final class WriterClaim {
     /** Whether the bucket held no Db before. */
     public boolean emptyBucket() {
       return base.id() == 0;
+    }
+
+    /**
+     * The last slot this primary leaves unused: it ships into the slots after it, and its first
+     * manifest lets replay start after it.
+     */
+    public long shipAfter() {
+      return fenceSlot + FENCE_WIDTH - 1;
     }
   }
 
@@ -80,7 +95,7 @@ public final class WriterClaim {
         continue;
       }
       points.hit("open.claimed");
-      long fence = fence(data, wal, retries, claim, writerId);
+      long fence = fence(data, wal, retries, claim, writerId, points);
       points.hit("open.fenced");
       LOG.info(
           "claimed writer epoch {} (manifest {}), fenced the WAL at object {}",
@@ -101,48 +116,81 @@ public final class WriterClaim {
     for (int i = manifests.size() - 1; i >= 0; i--) {
       String key = manifests.get(i).key();
       if (RemoteKeys.idOf(key, RemoteKeys.MANIFESTS).isPresent()) {
-        return RemoteManifest.decode(key, data.get(key));
+        try {
+          return RemoteManifest.decode(key, data.get(key));
+        } catch (CorruptionException e) {
+          throw new CorruptionException(
+              e.file(),
+              e.offset(),
+              e.detail()
+                  + ". It is the newest manifest of "
+                  + data.uri()
+                  + ", so no primary can open the bucket. Nothing was changed. To open it from the"
+                  + " manifest before (its tables and the write-ahead log after it are kept for the"
+                  + " garbage-collection grace period), move "
+                  + key
+                  + " out of the bucket, keeping a copy, and open again",
+              e);
+        }
       }
     }
     return null;
   }
 
+  /**
+   * Wins the first free WAL slot after the claim's replay point with an empty object. Slots a
+   * listing shows taken are skipped; every other slot is tried with a put-if-absent, in order, so
+   * that when a put wins, every slot below it is known to be taken. A lost put means an old
+   * primary's upload got there first: that object is part of the tail, and the next slot is tried.
+   */
   private static long fence(
       ObjectStore data,
       ObjectStore wal,
       StoreRetries retries,
       RemoteManifest claim,
-      String writerId)
+      String writerId,
+      PausePoints points)
       throws IOException {
-    long replayAfter = claim.replayAfterWalId();
-    Set<Long> present = new HashSet<>();
-    long max = replayAfter;
-    List<ObjectInfo> tail =
+    long slot = claim.replayAfterWalId() + 1;
+    Set<Long> taken = listTaken(wal, retries, slot - 1);
+    for (int puts = 0; puts < MAX_FENCE_PUTS; slot++) {
+      if (taken.contains(slot)) {
+        continue;
+      }
+      points.hit("fence.before-put");
+      puts++;
+      if (retries.putIfAbsent(
+          wal, RemoteKeys.wal(slot), new byte[0], writerId + "/fence/" + slot)) {
+        retries.call(
+            "check the writer epoch",
+            () -> {
+              checkEpoch(data, claim.epoch());
+              return null;
+            });
+        return slot;
+      }
+      if (puts % 8 == 0) {
+        // An old primary is shipping fast: skip what it uploaded since the last listing.
+        taken = listTaken(wal, retries, slot);
+      }
+    }
+    throw new IOException(
+        "could not fence the write-ahead log after "
+            + MAX_FENCE_PUTS
+            + " tries: an old primary keeps taking the next slot; stop it and open again");
+  }
+
+  /** The ids of the WAL objects after {@code after}. */
+  private static Set<Long> listTaken(ObjectStore wal, StoreRetries retries, long after)
+      throws IOException {
+    Set<Long> taken = new HashSet<>();
+    for (ObjectInfo o :
         retries.call(
             "list the WAL",
-            () -> RemoteKeys.listSorted(wal, RemoteKeys.WAL, RemoteKeys.wal(replayAfter)));
-    for (ObjectInfo o : tail) {
-      OptionalLong id = RemoteKeys.idOf(o.key(), RemoteKeys.WAL);
-      if (id.isPresent() && id.getAsLong() > replayAfter) {
-        present.add(id.getAsLong());
-        max = Math.max(max, id.getAsLong());
-      }
+            () -> RemoteKeys.listSorted(wal, RemoteKeys.WAL, RemoteKeys.wal(after)))) {
+      RemoteKeys.idOf(o.key(), RemoteKeys.WAL).ifPresent(taken::add);
     }
-    // A hole may be an old primary's upload still in flight: fill it so that upload fails, or see
-    // the upload win and replay it. The same holds for the slots after the last object.
-    long last = max + FENCE_WIDTH;
-    for (long slot = replayAfter + 1; slot <= last; slot++) {
-      if (!present.contains(slot)) {
-        retries.putIfAbsent(wal, RemoteKeys.wal(slot), new byte[0], writerId + "/fence/" + slot);
-      }
-    }
-    retries.call(
-        "check the writer epoch",
-        () -> {
-          checkEpoch(data, claim.epoch());
-          return null;
-        });
-    return last;
+    return taken;
   }
 
   /**
@@ -163,6 +211,10 @@ public final class WriterClaim {
         previous = RemoteManifest.decode(key, data.get(key));
       } catch (dev.shale.lsm.spi.objectstore.NoSuchObjectException e) {
         break; // collected
+      } catch (CorruptionException e) {
+        // Fewer epochs can only make the caller restore a directory it might have kept.
+        LOG.warn("{} is damaged; not looking further back: {}", key, e.getMessage());
+        break;
       }
       if (previous.epoch() != m.epoch() - 1 || !previous.sameState(m)) {
         break;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +18,12 @@ import org.slf4j.LoggerFactory;
  * The manifest file: a header then one framed record per {@link VersionEdit}, each synced before
  * the change it describes is used. Layout in docs/formats.md ("Manifest").
  *
- * <p>Reading tolerates exactly one kind of damage, a torn last record (the edit was never
- * acknowledged, so nothing depends on it); anything else is a {@link CorruptionException}: a
- * manifest read wrongly would make the engine delete live files.
+ * <p>Reading reports damage to the last record as a {@link SuspectTail} instead of failing: a write
+ * torn by a power loss looks exactly like that, but so does a damaged or cut-off record that was
+ * fsynced and used. The reader cannot tell them apart; the engine can, by checking the tables and
+ * the log against the shortened manifest, so it decides (and never deletes a table on the strength
+ * of a manifest with a suspect tail). Damage anywhere else, or in the first record (the snapshot,
+ * synced before CURRENT names the file), is a {@link CorruptionException}.
  */
 public final class ManifestLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestLog.class);
@@ -77,11 +81,30 @@ public final class ManifestLog implements AutoCloseable {
   }
 
   /**
-   * Reads every edit of a manifest.
+   * Where a manifest's last record is damaged or cut off.
    *
-   * @throws CorruptionException naming the file and offset of any damage but a torn last record
+   * @param offset where the record starts
+   * @param bytes bytes from there to the end of the file
+   * @param what what is wrong with it
    */
-  public static List<VersionEdit> read(Storage storage, Path file) throws IOException {
+  public record SuspectTail(long offset, long bytes, String what) {}
+
+  /**
+   * What a manifest holds.
+   *
+   * @param edits the intact edits, oldest first
+   * @param suspectTail the damaged or cut-off last record, or null when the file ends cleanly
+   * @param length the file's length in bytes
+   */
+  public record Contents(List<VersionEdit> edits, @Nullable SuspectTail suspectTail, long length) {}
+
+  /**
+   * Reads every edit of a manifest. Changes nothing.
+   *
+   * @throws CorruptionException naming the file and offset of any damage but a damaged or cut-off
+   *     last record after the first
+   */
+  public static Contents read(Storage storage, Path file) throws IOException {
     byte[] data;
     try (RandomAccessInput in = storage.openInput(file)) {
       if (in.length() > Integer.MAX_VALUE - 16) {
@@ -111,53 +134,72 @@ public final class ManifestLog implements AutoCloseable {
     }
     List<VersionEdit> edits = new ArrayList<>();
     int at = HEADER_BYTES;
+    SuspectTail suspect = null;
     while (at < data.length) {
-      int remaining = data.length - at;
-      if (remaining < RECORD_HEADER_BYTES) {
-        tornTail(name, at, "a record header is incomplete", data);
+      String damage = recordDamage(data, at);
+      if (damage != null) {
+        if (!lastRecordSpan(data, at)) {
+          throw new CorruptionException(name, at, damage + ", and more records follow");
+        }
+        suspect = new SuspectTail(at, data.length - at, damage);
         break;
       }
       int length = ByteBuffer.wrap(data, at, 4).getInt();
-      int lengthCrc = ByteBuffer.wrap(data, at + 4, 4).getInt();
-      if (lengthCrc != crc(data, at, 4)) {
-        if (allZero(data, at)) {
-          tornTail(name, at, "the tail is zero-filled", data);
-          break;
-        }
-        throw new CorruptionException(name, at, "manifest record length checksum mismatch");
-      }
-      if (length < 0 || length > MAX_RECORD) {
-        throw new CorruptionException(name, at, "manifest record length " + length + " is invalid");
-      }
-      int end = at + RECORD_HEADER_BYTES + length;
-      if (end > data.length || end < 0) {
-        tornTail(name, at, "the last record is cut short", data);
-        break;
-      }
-      int payloadCrc = ByteBuffer.wrap(data, at + 8, 4).getInt();
-      if (payloadCrc != crc(data, at + RECORD_HEADER_BYTES, length)) {
-        if (end == data.length) {
-          tornTail(name, at, "the last record fails its checksum", data);
-          break;
-        }
-        throw new CorruptionException(name, at, "manifest record checksum mismatch");
-      }
       byte[] payload = new byte[length];
       System.arraycopy(data, at + RECORD_HEADER_BYTES, payload, 0, length);
       edits.add(VersionEdit.decode(payload, name, at));
-      at = end;
+      at += RECORD_HEADER_BYTES + length;
     }
-    return edits;
+    if (suspect != null && edits.isEmpty()) {
+      // The first record is the snapshot, synced before CURRENT names this file: never torn.
+      throw new CorruptionException(
+          name, suspect.offset(), "the manifest's snapshot record is damaged: " + suspect.what());
+    }
+    if (suspect != null) {
+      LOG.warn(
+          "{}: the last manifest record at offset {} ({} bytes) is damaged or cut off: {}",
+          name,
+          suspect.offset(),
+          suspect.bytes(),
+          suspect.what());
+    }
+    return new Contents(List.copyOf(edits), suspect, data.length);
   }
 
-  private static void tornTail(String file, int offset, String what, byte[] data) {
-    LOG.warn(
-        "{}: ignoring a torn last manifest record at offset {} ({}; {} bytes): it was never"
-            + " acknowledged",
-        file,
-        offset,
-        what,
-        data.length - offset);
+  /** What is wrong with the record at {@code at}, or null when it is intact. */
+  private static @Nullable String recordDamage(byte[] data, int at) {
+    int remaining = data.length - at;
+    if (remaining < RECORD_HEADER_BYTES) {
+      return "a record header is cut off";
+    }
+    int length = ByteBuffer.wrap(data, at, 4).getInt();
+    if (ByteBuffer.wrap(data, at + 4, 4).getInt() != crc(data, at, 4)) {
+      return allZero(data, at) ? "the tail is zero-filled" : "record length checksum mismatch";
+    }
+    if (length < 0 || length > MAX_RECORD) {
+      return "record length " + length + " is invalid";
+    }
+    long end = (long) at + RECORD_HEADER_BYTES + length;
+    if (end > data.length) {
+      return "the record is cut off (" + length + " payload bytes, " + remaining + " left)";
+    }
+    if (ByteBuffer.wrap(data, at + 8, 4).getInt() != crc(data, at + RECORD_HEADER_BYTES, length)) {
+      return "record checksum mismatch";
+    }
+    return null;
+  }
+
+  /**
+   * Whether the damaged record at {@code at} may be the last one: no intact record starts anywhere
+   * after it (a torn write leaves nothing behind it; damage in the middle of the log does).
+   */
+  private static boolean lastRecordSpan(byte[] data, int at) {
+    for (int next = at + 1; next + RECORD_HEADER_BYTES <= data.length; next++) {
+      if (recordDamage(data, next) == null && ByteBuffer.wrap(data, next, 4).getInt() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allZero(byte[] data, int from) {

@@ -36,6 +36,7 @@ public final class VersionSet implements AutoCloseable {
   private Version current;
   private ManifestLog manifest;
   private long manifestNumber;
+  private boolean manifestBroken;
   private long logNumber;
   private long lastSequence;
   private long writerEpoch;
@@ -81,6 +82,7 @@ public final class VersionSet implements AutoCloseable {
   public static VersionSet open(
       Storage storage, Path directory, int numLevels, FileReleaser releaser) throws IOException {
     Recovered r = recover(storage, directory, numLevels);
+    deleteStrayMetadata(storage, directory, r.manifestNumber());
     Version version = new Version(r.levels(), releaser);
     long nextFile = r.nextFileNumber();
     long manifestNumber = nextFile++;
@@ -122,6 +124,8 @@ public final class VersionSet implements AutoCloseable {
    * @param compactionStrategy the strategy recorded last, or null
    * @param levels files per level, in each level's order
    * @param edits the edits replayed, oldest first
+   * @param suspectTail the manifest's damaged or cut-off last record, or null
+   * @param manifestBytes the manifest's length
    */
   public record Recovered(
       long manifestNumber,
@@ -131,7 +135,15 @@ public final class VersionSet implements AutoCloseable {
       long writerEpoch,
       @Nullable String compactionStrategy,
       List<List<FileMeta>> levels,
-      List<VersionEdit> edits) {}
+      List<VersionEdit> edits,
+      ManifestLog.@Nullable SuspectTail suspectTail,
+      long manifestBytes) {
+
+    /** The manifest's file name, or null for a directory without a Db. */
+    public @Nullable String manifestFileName() {
+      return manifestNumber < 0 ? null : manifestName(manifestNumber);
+    }
+  }
 
   /**
    * Reads the manifest that CURRENT names and replays its edits, read-only.
@@ -152,6 +164,8 @@ public final class VersionSet implements AutoCloseable {
     String strategy = null;
     long manifestNumber = -1;
     List<VersionEdit> edits = List.of();
+    ManifestLog.SuspectTail suspect = null;
+    long manifestBytes = 0;
     if (exists(storage, directory)) {
       Path currentFile = directory.resolve(CURRENT);
       String name = readCurrent(storage, currentFile);
@@ -161,7 +175,10 @@ public final class VersionSet implements AutoCloseable {
         throw new CorruptionException(
             currentFile.toString(), 0, "CURRENT names " + name + ", which does not exist");
       }
-      edits = ManifestLog.read(storage, manifestFile);
+      ManifestLog.Contents contents = ManifestLog.read(storage, manifestFile);
+      edits = contents.edits();
+      suspect = contents.suspectTail();
+      manifestBytes = contents.length();
       for (VersionEdit edit : edits) {
         apply(levels, edit, manifestFile.toString());
         if (edit.nextFileNumber() != null) {
@@ -187,9 +204,68 @@ public final class VersionSet implements AutoCloseable {
       }
       nextFile = Math.max(nextFile, manifestNumber + 1);
     }
+    // A file on disk may carry a number the manifest no longer knows (an interrupted flush, or an
+    // edit lost to damage): never hand that number out again, or a new file would replace it.
+    nextFile = Math.max(nextFile, highestFileNumberOnDisk(storage, directory) + 1);
     sortLevels(levels);
     return new Recovered(
-        manifestNumber, nextFile, logNumber, lastSequence, epoch, strategy, levels, edits);
+        manifestNumber,
+        nextFile,
+        logNumber,
+        lastSequence,
+        epoch,
+        strategy,
+        levels,
+        edits,
+        suspect,
+        manifestBytes);
+  }
+
+  /** The highest number of a table or manifest file in the Db directory, or 0. */
+  private static long highestFileNumberOnDisk(Storage storage, Path directory) throws IOException {
+    long highest = 0;
+    for (Path file : storage.list(directory.resolve("sst"))) {
+      highest = Math.max(highest, numberIn(file.getFileName().toString(), "", ".sst"));
+    }
+    for (Path file : storage.list(directory)) {
+      highest = Math.max(highest, numberIn(file.getFileName().toString(), MANIFEST_PREFIX, ""));
+    }
+    return highest;
+  }
+
+  private static long numberIn(String name, String prefix, String suffix) {
+    if (!name.startsWith(prefix) || !name.endsWith(suffix)) {
+      return 0;
+    }
+    String digits = name.substring(prefix.length(), name.length() - suffix.length());
+    if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(Character::isDigit)) {
+      return 0;
+    }
+    return Long.parseLong(digits);
+  }
+
+  /**
+   * Deletes manifests CURRENT does not name and a leftover CURRENT.tmp: what an open that crashed
+   * (or ran out of space) between creating its new manifest and switching CURRENT to it left. They
+   * were never current, so nothing depends on them; left in place, the next open could not create
+   * its manifest.
+   */
+  private static void deleteStrayMetadata(Storage storage, Path directory, long currentNumber)
+      throws IOException {
+    String current = currentNumber < 0 ? null : manifestName(currentNumber);
+    boolean deleted = false;
+    for (Path file : storage.list(directory)) {
+      String name = file.getFileName().toString();
+      if ((name.startsWith(MANIFEST_PREFIX) && !name.equals(current))
+          || name.equals(CURRENT + ".tmp")) {
+        LOG.info("{}: deleting {}, left over by an open that did not finish", directory, name);
+        storage.delete(file);
+        deleted = true;
+      }
+    }
+    if (deleted) {
+      storage.syncDirectory(directory);
+    }
   }
 
   /** The current version, unreferenced: call {@link Version#ref()} to keep it. */
@@ -203,6 +279,11 @@ public final class VersionSet implements AutoCloseable {
   public synchronized Version acquireCurrent() {
     current.ref();
     return current;
+  }
+
+  /** The number {@link #newFileNumber()} hands out next. */
+  public long peekNextFileNumber() {
+    return nextFileNumber.get();
   }
 
   /** A new, never used file number. */
@@ -271,10 +352,18 @@ public final class VersionSet implements AutoCloseable {
       nextFileNumber.accumulateAndGet(floor, Math::max);
     }
     edit.nextFileNumber(nextFileNumber.get());
-    if (manifest.size() > MANIFEST_ROLL_BYTES) {
+    if (manifestBroken || manifest.size() > MANIFEST_ROLL_BYTES) {
+      // After a failed append the file may end in part of a record; appending after it would
+      // turn that torn tail into damage in the middle. A fresh manifest starts clean.
       rollManifest();
+      manifestBroken = false;
     }
-    manifest.append(edit);
+    try {
+      manifest.append(edit);
+    } catch (IOException | RuntimeException e) {
+      manifestBroken = true;
+      throw e;
+    }
     Version next = new Version(levels, releaser);
     next.ref();
     Version previous = current;
@@ -322,7 +411,11 @@ public final class VersionSet implements AutoCloseable {
             compactionStrategy);
     ManifestLog next = writeManifest(storage, directory, number, snapshot);
     long old = manifestNumber;
-    manifest.close();
+    try {
+      manifest.close();
+    } catch (IOException e) {
+      LOG.warn("closing the old manifest {} failed; it is replaced anyway", manifestName(old), e);
+    }
     manifest = next;
     manifestNumber = number;
     storage.delete(directory.resolve(manifestName(old)));
@@ -333,7 +426,13 @@ public final class VersionSet implements AutoCloseable {
   private static ManifestLog writeManifest(
       Storage storage, Path directory, long number, VersionEdit snapshot) throws IOException {
     Path file = directory.resolve(manifestName(number));
-    ManifestLog log = ManifestLog.create(storage, file);
+    ManifestLog log;
+    try {
+      log = ManifestLog.create(storage, file);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(storage, file, e);
+      throw e;
+    }
     try {
       log.append(snapshot);
       Path tmp = directory.resolve(CURRENT + ".tmp");
@@ -347,8 +446,33 @@ public final class VersionSet implements AutoCloseable {
       storage.syncDirectory(directory);
       return log;
     } catch (IOException | RuntimeException e) {
-      log.close();
+      try {
+        log.close();
+      } catch (IOException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      if (!current(storage, directory).equals(manifestName(number))) {
+        deleteQuietly(storage, file, e);
+      }
       throw e;
+    }
+  }
+
+  /** The name CURRENT holds, or "" when it cannot be read. */
+  private static String current(Storage storage, Path directory) {
+    try {
+      return readCurrent(storage, directory.resolve(CURRENT));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Deletes a manifest that never became current (an open failed while writing it). */
+  private static void deleteQuietly(Storage storage, Path file, Exception failure) {
+    try {
+      storage.delete(file);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e); // the next open deletes it (deleteStrayMetadata)
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.shale.lsm.engine.version;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +41,9 @@ class ManifestLogTest {
 
   @Test
   void editsRoundTrip() throws IOException {
-    List<VersionEdit> edits = ManifestLog.read(storage, writeThree());
+    ManifestLog.Contents contents = ManifestLog.read(storage, writeThree());
+    assertNull(contents.suspectTail());
+    List<VersionEdit> edits = contents.edits();
     assertEquals(3, edits.size());
     assertEquals(10L, edits.get(0).lastSequence());
     assertEquals("leveled", edits.get(0).compactionStrategy());
@@ -53,17 +57,47 @@ class ManifestLogTest {
   }
 
   @Test
-  void aTornLastRecordIsIgnoredWhateverTheCut() throws IOException {
+  void aCutOrDamagedLastRecordIsReportedAsASuspectTailNotDropped() throws IOException {
     Path file = writeThree();
     byte[] full = Files.readAllBytes(file);
     int lastStart = lastRecordStart(full);
     for (int cut = lastStart + 1; cut < full.length; cut++) {
       Files.write(file, Arrays.copyOf(full, cut));
-      assertEquals(2, ManifestLog.read(storage, file).size(), "cut at " + cut);
+      ManifestLog.Contents contents = ManifestLog.read(storage, file);
+      assertEquals(2, contents.edits().size(), "cut at " + cut);
+      assertNotNull(contents.suspectTail(), "cut at " + cut);
+      assertEquals(lastStart, contents.suspectTail().offset());
+    }
+    for (int i = lastStart; i < full.length; i++) {
+      byte[] flipped = full.clone();
+      flipped[i] ^= 0x10;
+      Files.write(file, flipped);
+      ManifestLog.Contents contents = ManifestLog.read(storage, file);
+      assertEquals(2, contents.edits().size(), "flip at " + i);
+      assertNotNull(contents.suspectTail(), "a damaged last record must be reported, flip " + i);
     }
     byte[] zeroTail = Arrays.copyOf(full, full.length + 4096);
     Files.write(file, zeroTail);
-    assertEquals(3, ManifestLog.read(storage, file).size());
+    ManifestLog.Contents contents = ManifestLog.read(storage, file);
+    assertEquals(3, contents.edits().size());
+    assertEquals(full.length, contents.suspectTail().offset());
+  }
+
+  @Test
+  void aDamagedSnapshotRecordIsCorruptionEvenWhenItIsTheLast() throws IOException {
+    Path file = dir.resolve("MANIFEST");
+    try (ManifestLog log = ManifestLog.create(storage, file)) {
+      log.append(new VersionEdit().addFile(0, file(1)).lastSequence(10));
+    }
+    byte[] full = Files.readAllBytes(file);
+    for (int cut = ManifestLog.HEADER_BYTES + 1; cut < full.length; cut++) {
+      Files.write(file, Arrays.copyOf(full, cut));
+      assertThrows(CorruptionException.class, () -> ManifestLog.read(storage, file), "cut " + cut);
+    }
+    byte[] flipped = full.clone();
+    flipped[full.length - 1] ^= 1;
+    Files.write(file, flipped);
+    assertThrows(CorruptionException.class, () -> ManifestLog.read(storage, file));
   }
 
   @Test

@@ -32,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  *       work).
  *   <li>{@link #tearNextWrite}: the next write stores a random strict prefix of its bytes and
  *       throws, as a write interrupted by a crash would.
+ *   <li>{@link #crashAtOperation}: the n-th changing operation from now (create, write, flush,
+ *       sync, truncate, delete, rename, directory sync) and every one after it throw, as if the
+ *       process had died there; follow with {@link #simulatePowerLoss} to see what a crash at that
+ *       point leaves. {@link #changes()} counts those operations, to find every point.
  * </ul>
  *
  * <p><b>Power loss</b> ({@link #simulatePowerLoss}), pessimistic and exactly as follows:
@@ -82,6 +86,8 @@ public final class FaultInjectingStorage implements Storage {
   private int syncsToFail;
   private long spaceLeft = -1;
   private boolean tearNext;
+  private long changes;
+  private long crashAt = -1;
 
   /** Files written through this wrapper whose data is not all durable, by absolute path. */
   private final Map<Path, FileState> files = new HashMap<>();
@@ -152,12 +158,31 @@ public final class FaultInjectingStorage implements Storage {
     tearNext = true;
   }
 
+  /**
+   * Makes the {@code n}-th changing operation from now (1 for the next one) and every later one
+   * throw {@link IOException} without doing anything, as if the process died just before it.
+   */
+  public synchronized void crashAtOperation(long n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be >= 1, was " + n);
+    }
+    crashAt = changes + n;
+  }
+
+  /**
+   * Changing operations (create, write, flush, sync, truncate, delete, rename, dir sync) so far.
+   */
+  public synchronized long changes() {
+    return changes;
+  }
+
   /** Disarms every injected failure and frees the disk. */
   public synchronized void clearFaults() {
     writesToFail = 0;
     syncsToFail = 0;
     spaceLeft = -1;
     tearNext = false;
+    crashAt = -1;
   }
 
   // ---- power loss -----------------------------------------------------------------------------
@@ -249,6 +274,7 @@ public final class FaultInjectingStorage implements Storage {
 
   @Override
   public synchronized SequentialOutput create(Path file) throws IOException {
+    change("create " + file);
     SequentialOutput out = delegate.create(file);
     FileState state = new FileState();
     files.put(key(file), state);
@@ -283,6 +309,7 @@ public final class FaultInjectingStorage implements Storage {
     if (!delegate.exists(file)) {
       return;
     }
+    change("delete " + file);
     byte[] durable = durableBytes(file);
     delegate.delete(file);
     files.remove(key(file));
@@ -291,6 +318,7 @@ public final class FaultInjectingStorage implements Storage {
 
   @Override
   public synchronized void rename(Path source, Path target) throws IOException {
+    change("rename " + source);
     byte[] previous = delegate.exists(target) ? durableBytes(target) : null;
     delegate.rename(source, target);
     FileState moved = files.remove(key(source));
@@ -306,6 +334,7 @@ public final class FaultInjectingStorage implements Storage {
   /** {@inheritDoc} Counts as a file sync (and fails like one). */
   @Override
   public synchronized void truncate(Path file, long size) throws IOException {
+    change("truncate " + file);
     consumeSyncFailure("truncate of " + file);
     delegate.truncate(file, size);
     fileSyncs++;
@@ -324,6 +353,7 @@ public final class FaultInjectingStorage implements Storage {
 
   @Override
   public synchronized void syncDirectory(Path directory) throws IOException {
+    change("sync of directory " + directory);
     consumeSyncFailure("sync of directory " + directory);
     delegate.syncDirectory(directory);
     directorySyncs++;
@@ -344,6 +374,14 @@ public final class FaultInjectingStorage implements Storage {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** Counts one changing operation; throws once the crash point is reached. */
+  private void change(String what) throws IOException {
+    changes++;
+    if (crashAt >= 0 && changes >= crashAt) {
+      throw new IOException("injected crash before " + what);
+    }
+  }
 
   private void consumeSyncFailure(String what) throws IOException {
     if (syncsToFail > 0) {
@@ -442,6 +480,7 @@ public final class FaultInjectingStorage implements Storage {
     public void write(byte[] bytes, int offset, int length) throws IOException {
       synchronized (FaultInjectingStorage.this) {
         checkAlive();
+        change("write to " + name());
         if (writesToFail > 0) {
           writesToFail--;
           throw new IOException("injected write failure: " + name());
@@ -487,6 +526,7 @@ public final class FaultInjectingStorage implements Storage {
     public void flush() throws IOException {
       synchronized (FaultInjectingStorage.this) {
         checkAlive();
+        change("flush of " + name());
         out.flush();
         state.flushed = state.written;
       }
@@ -496,6 +536,7 @@ public final class FaultInjectingStorage implements Storage {
     public void sync() throws IOException {
       synchronized (FaultInjectingStorage.this) {
         checkAlive();
+        change("sync of " + name());
         out.flush();
         state.flushed = state.written;
         consumeSyncFailure("sync of " + name());

@@ -60,6 +60,25 @@ public final class BrokenWals {
             });
   }
 
+  /**
+   * {@code scan} repairs like a salvaging replay (the way an inspection tool that replays in
+   * SKIP_CORRUPTED mode rewrites a damaged log it was only asked to read).
+   */
+  public static WalProvider scanRepairs(WalProvider delegate) {
+    return wrap(
+        delegate,
+        log ->
+            new ForwardingLog(log) {
+              @Override
+              public WalReplayResult scan(long afterSequence, WalReplayConsumer consumer)
+                  throws IOException {
+                return delegate.capabilities().contains(WalCapability.RECOVERY_MODES)
+                    ? log.replay(afterSequence, WalRecoveryMode.SKIP_CORRUPTED, consumer)
+                    : log.scan(afterSequence, consumer);
+              }
+            });
+  }
+
   /** Replay withholds the last record it reads. */
   public static WalProvider dropsLastRecord(WalProvider delegate) {
     return wrap(
@@ -183,6 +202,11 @@ public final class BrokenWals {
     public WalReplayResult replay(
         long afterSequence, WalRecoveryMode mode, WalReplayConsumer consumer) throws IOException {
       return log.replay(afterSequence, mode, consumer);
+    }
+
+    @Override
+    public WalReplayResult scan(long afterSequence, WalReplayConsumer consumer) throws IOException {
+      return log.scan(afterSequence, consumer);
     }
 
     @Override

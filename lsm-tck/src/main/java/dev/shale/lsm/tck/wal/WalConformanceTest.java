@@ -1,5 +1,6 @@
 package dev.shale.lsm.tck.wal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,8 +37,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -59,15 +62,16 @@ import org.junit.jupiter.api.io.TempDir;
  * the subclass with JUnit 5 (the jqwik properties run too, through the jqwik engine).
  *
  * <p>What it checks: records round-trip whole and in order across rolls and reopens (random batches
- * with puts, deletes, empty and large values); {@code afterSequence} filtering; sequence and
- * argument checks; roll, {@code deleteSegmentsBefore} and {@code segments()}; close and use after
- * close. Capability-gated, both sides where the SPI defines both: with {@link
- * WalCapability#DURABLE_SYNC}, synced records survive a simulated power loss ({@link
- * FaultInjectingStorage}) and unsynced ones come back whole or not at all; with {@link
- * WalCapability#RECOVERY_MODES}, format-agnostic damage (a truncated newest segment, a flipped byte
- * in a closed segment, a zero-filled tail) gives what each {@link WalRecoveryMode} promises, and
- * without it the three lenient modes throw {@link UnsupportedOperationException}; with {@link
- * WalCapability#SEGMENT_ROLL_BY_SIZE}, segments roll by themselves.
+ * with puts, deletes, empty and large values); {@code afterSequence} filtering; {@code scan} reads
+ * up to the first damage and changes no byte; sequence and argument checks; roll, {@code
+ * deleteSegmentsBefore} and {@code segments()}; close and use after close. Capability-gated, both
+ * sides where the SPI defines both: with {@link WalCapability#DURABLE_SYNC}, synced records survive
+ * a simulated power loss ({@link FaultInjectingStorage}) and unsynced ones come back whole or not
+ * at all; with {@link WalCapability#RECOVERY_MODES}, format-agnostic damage (a truncated newest
+ * segment, a flipped byte in a closed segment, a zero-filled tail) gives what each {@link
+ * WalRecoveryMode} promises, and without it the three lenient modes throw {@link
+ * UnsupportedOperationException}; with {@link WalCapability#SEGMENT_ROLL_BY_SIZE}, segments roll by
+ * themselves.
  *
  * <p>What passing does NOT prove: thread-safety beyond a smoke test of {@code segments()} and
  * {@code bytesWritten()} read from another thread; durability on a real device (power loss is
@@ -824,6 +828,42 @@ public abstract class WalConformanceTest {
   }
 
   @Test
+  final void scanReadsUpToTheFirstDamageAndChangesNoByte() throws IOException {
+    Path dir = temp.resolve("wal");
+    Layout layout = threeSegmentLog(dir, new Random(12));
+    List<Rec> clean = new ArrayList<>();
+    try (WriteAheadLog log = open(DiskStorage.instance(), dir, LARGE_SEGMENT_BYTES)) {
+      WalReplayResult result = log.scan(0, collector(clean));
+      assertEquals("", result.damage(), "a clean log scans without damage");
+      assertEquals(layout.all().getLast().lastSequence(), result.lastSequence());
+    }
+    assertEquals(layout.all(), clean, "scan hands over every record of a clean log, in order");
+    flipByte(layout.middle(), Files.size(layout.middle()) / 2);
+    appendZeros(layout.newest(), 100);
+    Map<Path, byte[]> before = contents(dir);
+    List<Rec> first = new ArrayList<>();
+    List<Rec> second = new ArrayList<>();
+    WalReplayResult result;
+    try (WriteAheadLog log = open(DiskStorage.instance(), dir, LARGE_SEGMENT_BYTES)) {
+      result = log.scan(0, collector(first));
+      log.scan(0, collector(second));
+    }
+    assertPrefix(layout.all(), first);
+    assertTrue(first.size() < layout.all().size(), "scan must stop at the damaged record");
+    assertEquals(first, second, "scanning again gives the same records");
+    assertFalse(result.damage().isEmpty(), "scan must say where it stopped: " + result);
+    assertContentsEqual(before, contents(dir), "scan must not change any file of the log");
+    List<Rec> after = new ArrayList<>();
+    try (WriteAheadLog log = open(DiskStorage.instance(), dir, LARGE_SEGMENT_BYTES)) {
+      log.scan(first.isEmpty() ? 0 : first.getFirst().lastSequence(), collector(after));
+    }
+    assertEquals(
+        first.subList(Math.min(1, first.size()), first.size()),
+        after,
+        "scan skips records at or below afterSequence");
+  }
+
+  @Test
   final void skipCorruptedSalvagesEveryIntactSegment() throws IOException {
     assumeTrue(hasRecoveryModes(), "the provider does not declare RECOVERY_MODES");
     Path dir = temp.resolve("wal");
@@ -1051,6 +1091,25 @@ public abstract class WalConformanceTest {
       assertTrue(
           e.offset() >= 0 && e.offset() < size,
           "the offset must lie in the file (0.." + size + "): " + e);
+    }
+  }
+
+  /** Every file under {@code dir} and its bytes. */
+  private static Map<Path, byte[]> contents(Path dir) throws IOException {
+    Map<Path, byte[]> files = new TreeMap<>();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.filter(Files::isRegularFile).toList()) {
+        files.put(dir.relativize(p), Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  private static void assertContentsEqual(
+      Map<Path, byte[]> expected, Map<Path, byte[]> actual, String message) {
+    assertEquals(expected.keySet(), actual.keySet(), message + ": files differ");
+    for (Map.Entry<Path, byte[]> e : expected.entrySet()) {
+      assertArrayEquals(e.getValue(), actual.get(e.getKey()), message + ": " + e.getKey());
     }
   }
 
