@@ -15,6 +15,8 @@ module dev.shale.lsm.cli {
   requires org.slf4j;
   requires ch.qos.logback.classic;
   requires ch.qos.logback.core;
+  // sun.misc.Signal: serve turns SIGTERM into a graceful drain that exits 0.
+  requires jdk.unsupported;
 
   // picocli reads the annotated commands and sets their fields reflectively.
   opens dev.shale.lsm.cli to

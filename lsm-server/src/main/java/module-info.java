@@ -18,6 +18,9 @@ module dev.shale.lsm.server {
   requires com.google.protobuf;
   requires com.google.common;
   requires org.slf4j;
+  requires jul.to.slf4j;
+  requires java.logging;
+  requires java.management;
   requires static com.google.errorprone.annotations;
 
   exports dev.shale.lsm.server;

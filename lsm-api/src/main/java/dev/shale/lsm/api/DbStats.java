@@ -14,6 +14,9 @@ import java.util.List;
  * @param compactions background compaction work and amplification
  * @param snapshots open snapshots
  * @param shipping log shipping to an object store ({@link Shipping#NONE} without one)
+ * @param lifetime counters over the Db's whole life, across reopens (the other sections count since
+ *     this open)
+ * @param backgroundErrors background errors and the automatic recovery from them
  * @param recovery what the last open recovered and what damage it handled
  */
 public record DbStats(
@@ -25,6 +28,8 @@ public record DbStats(
     Compactions compactions,
     Snapshots snapshots,
     Shipping shipping,
+    Lifetime lifetime,
+    BackgroundErrors backgroundErrors,
     Recovery recovery) {
 
   public DbStats {
@@ -228,6 +233,70 @@ public record DbStats(
           || !walDamage.isEmpty()
           || !manifestDamage.isEmpty()
           || filesSetAside > 0;
+    }
+  }
+
+  /**
+   * Counters over the Db's whole life: those of earlier opens, kept in the Db directory, plus those
+   * since this open. They are rewritten after each flush and compaction, so a crash loses at most
+   * the writes since the last one; a Db created before they were kept counts from its first open
+   * with them.
+   *
+   * @param sinceMillis when counting began (milliseconds since the epoch)
+   * @param flushes flushes completed
+   * @param flushedBytes SSTable bytes written by flushes
+   * @param compactions compactions completed
+   * @param compactionBytesRead input bytes of those compactions
+   * @param compactionBytesWritten output bytes of those compactions
+   * @param batches batches committed
+   * @param operations operations in those batches
+   * @param userBytes encoded bytes of those batches
+   */
+  public record Lifetime(
+      long sinceMillis,
+      long flushes,
+      long flushedBytes,
+      long compactions,
+      long compactionBytesRead,
+      long compactionBytesWritten,
+      long batches,
+      long operations,
+      long userBytes) {
+
+    /** (flush + compaction bytes written) over user bytes, or 0 before the first write. */
+    public double writeAmplification() {
+      return userBytes == 0 ? 0 : (double) (flushedBytes + compactionBytesWritten) / userBytes;
+    }
+  }
+
+  /**
+   * Background errors (a failed flush, compaction, log write...) and the automatic recovery from
+   * them. While {@link State#RETRYING} or {@link State#FAILED} the Db refuses writes and {@link
+   * Writes#readOnlyReason()} says why.
+   *
+   * @param state where the Db stands
+   * @param attempts retries run since open
+   * @param recoveries retries that succeeded (the Db accepted writes again)
+   * @param lastError the last background error, or empty when none happened since open
+   */
+  public record BackgroundErrors(State state, long attempts, long recoveries, String lastError) {
+    /** No background error since open. */
+    public static final BackgroundErrors NONE = new BackgroundErrors(State.HEALTHY, 0, 0, "");
+
+    /** Where a Db stands with respect to background errors. */
+    public enum State {
+      /** No unresolved background error: writes are accepted. */
+      HEALTHY,
+      /**
+       * A background error caused by a condition that may pass (a full disk, a shortage of heap, an
+       * unreachable object store) is retried automatically; writes are refused meanwhile.
+       */
+      RETRYING,
+      /**
+       * An error that is not retried (fenced by another primary, corruption, a failure that left
+       * state that only reopening rebuilds): writes are refused until the Db is reopened.
+       */
+      FAILED
     }
   }
 }

@@ -15,7 +15,7 @@ class DbOptionsTest {
     assertEquals(64 << 20, o.maxValueBytes());
     assertEquals(256 << 20, o.maxBatchBytes());
     assertEquals(WalRecoveryMode.TOLERATE_CORRUPTED_TAIL, o.walRecoveryMode());
-    assertEquals(Durability.MEMORY, o.defaultDurability());
+    assertEquals(Durability.LOCAL, o.defaultDurability()); // README: a plain put is fsynced
     assertEquals(10, o.bloomBitsPerKey());
     assertEquals(7, o.numLevels());
   }

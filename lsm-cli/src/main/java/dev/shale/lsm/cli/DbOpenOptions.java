@@ -35,6 +35,11 @@ final class DbOpenOptions {
     return parts.open(db.directory(), false);
   }
 
+  /** Opens the Db (creating it when the directory holds none) with {@code options}. */
+  Db openOrCreate(DbOptions options) throws IOException {
+    return parts.open(db.directory(), false, parts.remote(), options);
+  }
+
   /**
    * Opens the Db, which must exist.
    *

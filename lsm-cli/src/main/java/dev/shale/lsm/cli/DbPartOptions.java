@@ -143,7 +143,12 @@ final class DbPartOptions {
 
   /** Opens the Db in {@code directory} with {@code remote} (null: no object store). */
   Db open(Path directory, boolean exists, @Nullable RemoteConfig remote) throws IOException {
-    DbOptions options = options();
+    return open(directory, exists, remote, options());
+  }
+
+  /** Opens the Db in {@code directory} with {@code remote} and {@code options}. */
+  Db open(Path directory, boolean exists, @Nullable RemoteConfig remote, DbOptions options)
+      throws IOException {
     Shale.Builder builder = Shale.builder(directory).options(options);
     if (memtable != null) {
       builder.memtable(memtable);

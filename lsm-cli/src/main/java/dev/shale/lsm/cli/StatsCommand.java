@@ -3,8 +3,10 @@ package dev.shale.lsm.cli;
 import static dev.shale.lsm.cli.text.Units.bytes;
 import static dev.shale.lsm.cli.text.Units.count;
 
-import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbStats;
+import dev.shale.lsm.client.ServerReport;
+import dev.shale.lsm.client.ShaleClient;
+import dev.shale.lsm.server.v1.ServerStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -18,10 +20,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "stats",
     description = {
-      "Prints the Db's shape and counters.",
+      "Prints the Db's shape and counters, from --db DIR or from a running server (--server).",
       "Sequence, memtables, files and bytes per level against their targets, amplification,"
-          + " cache, compaction, stalls, snapshots. Counters count since this command opened the"
-          + " Db, so here they show the work done while opening.",
+          + " cache, compaction, stalls, snapshots. Counters count since the Db was opened (with"
+          + " --db: by this command, so they show the work done while opening); the lifetime rows"
+          + " count over the Db's whole life, across reopens. With --server also the server's"
+          + " health, memory for requests in flight, scans, snapshots and threads.",
       ""
     })
 @SuppressWarnings("NullAway.Init") // picocli sets the fields before call()
@@ -29,16 +33,65 @@ final class StatsCommand implements Callable<Integer> {
   private static final String LEVEL_ROW = "%-6s %7s %11s %11s%n";
 
   @Spec CommandSpec spec;
-  @Mixin DbOpenOptions db;
+  @Mixin TargetOptions target;
 
   @Override
   public Integer call() throws IOException {
-    DbStats stats;
-    try (Db opened = db.openExisting()) {
-      stats = opened.stats();
+    PrintWriter out = spec.commandLine().getOut();
+    if (target.target.server != null) {
+      ServerReport report;
+      try (ShaleClient client = target.connect(target.target.server)) {
+        report = client.stats();
+      }
+      print(report.db(), out);
+      out.println();
+      printServer(report.server(), out);
+      return ExitCode.OK;
     }
-    print(stats, spec.commandLine().getOut());
+    DbStats stats;
+    try (Store.Local local = target.openLocal()) {
+      stats = local.db().stats();
+    }
+    print(stats, out);
     return ExitCode.OK;
+  }
+
+  /** Writes a server's own figures. */
+  static void printServer(ServerStats s, PrintWriter out) {
+    row(
+        out,
+        "health",
+        "reads "
+            + s.getReadHealth()
+            + ", writes "
+            + s.getWriteHealth()
+            + (s.getNotServingReason().isEmpty() ? "" : " (" + s.getNotServingReason() + ")"));
+    row(
+        out,
+        "memory",
+        bytes(s.getMemoryInFlightBytes())
+            + " held by requests in flight of a "
+            + bytes(s.getMemoryBudgetBytes())
+            + " budget (peak "
+            + bytes(s.getMemoryPeakBytes())
+            + "), "
+            + count(s.getRejectedCalls())
+            + " requests refused");
+    row(
+        out,
+        "calls",
+        s.getCallsInFlight()
+            + " in flight on "
+            + s.getCallThreads()
+            + " threads (peak "
+            + s.getCallThreadsPeak()
+            + "); "
+            + s.getOpenScans()
+            + " scans open, "
+            + s.getHeldSnapshots()
+            + " snapshots held; up "
+            + count(s.getUptimeMillis() / 1000)
+            + " s");
   }
 
   /** Writes {@code stats} as a report. */
@@ -148,6 +201,68 @@ final class StatsCommand implements Callable<Integer> {
     if (!w.readOnlyReason().isEmpty()) {
       row(out, "read-only", w.readOnlyReason());
     }
+    DbStats.Recovery opened = stats.recovery();
+    if (opened.damaged()) {
+      StringBuilder found = new StringBuilder();
+      if (opened.walRecordsDropped() > 0 || !opened.walDamage().isEmpty()) {
+        found
+            .append("log: ")
+            .append(count(opened.walRecordsDropped()))
+            .append(" records (")
+            .append(bytes(opened.walBytesDropped()))
+            .append(") dropped at open: ")
+            .append(opened.walDamage());
+      }
+      if (!opened.manifestDamage().isEmpty()) {
+        found
+            .append(found.isEmpty() ? "" : "; ")
+            .append("manifest: ")
+            .append(opened.manifestDamage());
+      }
+      if (opened.filesSetAside() > 0) {
+        found
+            .append(found.isEmpty() ? "" : "; ")
+            .append(count(opened.filesSetAside()))
+            .append(" tables kept in lost/");
+      }
+      row(out, "damage", found.toString());
+    }
+    DbStats.BackgroundErrors r = stats.backgroundErrors();
+    if (r.state() != DbStats.BackgroundErrors.State.HEALTHY || r.attempts() > 0) {
+      row(
+          out,
+          "recovery",
+          r.state()
+              + ", "
+              + count(r.attempts())
+              + " retries, "
+              + count(r.recoveries())
+              + " recovered; last error: "
+              + r.lastError());
+    }
+    DbStats.Lifetime l = stats.lifetime();
+    row(
+        out,
+        "lifetime",
+        "since "
+            + java.time.Instant.ofEpochMilli(l.sinceMillis())
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + ": "
+            + count(l.operations())
+            + " operations ("
+            + bytes(l.userBytes())
+            + "), "
+            + count(l.flushes())
+            + " flushes ("
+            + bytes(l.flushedBytes())
+            + "), "
+            + count(l.compactions())
+            + " compactions ("
+            + bytes(l.compactionBytesRead())
+            + " read, "
+            + bytes(l.compactionBytesWritten())
+            + " written), "
+            + String.format(Locale.ROOT, "write amplification %.2fx", l.writeAmplification()));
     row(
         out,
         "snapshots",

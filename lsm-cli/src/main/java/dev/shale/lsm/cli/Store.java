@@ -28,6 +28,14 @@ interface Store extends AutoCloseable {
   @Override
   void close();
 
+  /** A Db opened in this process, for commands that need the Db itself; closing closes it. */
+  record Local(Db db) implements AutoCloseable {
+    @Override
+    public void close() {
+      db.close();
+    }
+  }
+
   /** A Db opened in this process. */
   static Store of(Db db) {
     return new Store() {

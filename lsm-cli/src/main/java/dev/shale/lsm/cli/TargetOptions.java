@@ -87,7 +87,24 @@ final class TargetOptions {
     return Store.of(parts.open(directory, mustExist));
   }
 
-  private ShaleClient connect(String server) throws IOException {
+  /**
+   * Opens the Db of {@code --db}, which must exist (for commands that only read and need the Db
+   * itself, such as {@code stats}).
+   */
+  Store.Local openLocal() throws IOException {
+    Path directory = target.directory;
+    if (directory == null) {
+      throw new IllegalArgumentException("give --db DIR or --server HOST:PORT");
+    }
+    if (parts.hasObjectStore()) {
+      return new Store.Local(parts.open(directory, false));
+    }
+    DbDirectoryOption check = new DbDirectoryOption();
+    check.directory = directory;
+    return new Store.Local(parts.open(check.existing(), true));
+  }
+
+  ShaleClient connect(String server) throws IOException {
     ShaleClient.Builder builder = ShaleClient.builder(server);
     if (client.certificate != null || client.key != null) {
       if (client.certificate == null || client.key == null) {
@@ -112,5 +129,22 @@ final class TargetOptions {
     }
     String env = System.getenv("SHALE_TOKEN");
     return env == null || env.isBlank() ? null : env.strip();
+  }
+
+  /**
+   * The token a server requires from {@code $SHALE_TOKEN}: none when it is unset; a set but blank
+   * variable is an error, since serving without authentication must be chosen, not slipped into.
+   */
+  static @Nullable String serverTokenFromEnvironment() {
+    String env = System.getenv("SHALE_TOKEN");
+    if (env == null) {
+      return null;
+    }
+    if (env.isBlank()) {
+      throw new IllegalArgumentException(
+          "SHALE_TOKEN is set but empty: set it to a token of at least 16 characters (openssl"
+              + " rand -hex 32), or unset it to serve without a token");
+    }
+    return env.strip();
   }
 }

@@ -21,9 +21,10 @@ class ServerOptionTest {
   @Test
   void putGetScanDeleteThroughAServer() throws Exception {
     Path tokenFile = other.resolve("token");
-    Files.writeString(tokenFile, "t0ken\n");
+    Files.writeString(tokenFile, "t0ken-0123456789abcdef\n");
     try (Db db = Shale.open(dir);
-        ShaleServer server = ShaleServer.builder(db).port(0).token("t0ken").start()) {
+        ShaleServer server =
+            ShaleServer.builder(db).port(0).token("t0ken-0123456789abcdef").start()) {
       String target = "127.0.0.1:" + server.port();
       String[] auth = {"--server", target, "--token-file", tokenFile.toString()};
       assertEquals(0, run("put", auth, "k1", "v1").exitCode());

@@ -95,7 +95,7 @@ class UsageTest {
   void usageErrorsExit2WithOneLine() {
     assertUsageError(
         "unknown option", "Unknown option: '--nope'", "get", "--db", "d", "--nope", "k");
-    assertUsageError("missing --db", "Missing required option: '--db=DIR'", "stats");
+    assertUsageError("missing --db", "(--db=DIR | --server=HOST:PORT)", "stats");
     assertUsageError("missing --db or --server", "(--db=DIR | --server=HOST:PORT)", "get", "k");
     assertUsageError("group without subcommand", "choose a subcommand: dump", "wal");
     assertUsageError(

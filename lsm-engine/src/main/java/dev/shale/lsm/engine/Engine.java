@@ -136,8 +136,9 @@ public final class Engine implements Db {
   private volatile SuperVersion superVersion;
   private long lastSequence; // only the commit leader writes it
   private volatile long visibleSequence;
-  private volatile @Nullable String readOnlyReason;
-  private volatile @Nullable Throwable backgroundError;
+  private final BackgroundErrors errors;
+  private volatile boolean walBroken; // a log write or roll failed: the log must be reopened
+  private final LifetimeCounters lifetime;
   private volatile boolean closing;
   private volatile boolean writesClosed;
   private volatile boolean releasingLiveVersions;
@@ -189,6 +190,8 @@ public final class Engine implements Db {
     this.flushExecutor = Executors.newSingleThreadExecutor(threads("shale-flush"));
     this.compactionExecutor =
         Executors.newFixedThreadPool(options.compactionThreads(), threads("shale-compaction"));
+    this.errors = new BackgroundErrors(directory, this::resumeAfterError, this::afterErrorChange);
+    this.lifetime = LifetimeCounters.load(storage, directory);
   }
 
   /**
@@ -686,7 +689,7 @@ public final class Engine implements Db {
       executor.execute(
           () -> {
             syncQueued.set(false);
-            if (backgroundError != null) {
+            if (errors.stopsBackgroundWork()) {
               return;
             }
             try {
@@ -861,6 +864,7 @@ public final class Engine implements Db {
         wal.flush();
       }
     } catch (IOException | RuntimeException e) {
+      walBroken = true;
       RuntimeException failure = onBackgroundError("write-ahead log write", e);
       group.forEach(w -> w.complete(failure));
       return;
@@ -975,6 +979,7 @@ public final class Engine implements Db {
       Thread.currentThread().interrupt();
       throw new WriteStallException("interrupted while writes were stopped");
     } catch (IOException e) {
+      walBroken = true;
       throw onBackgroundError("memtable switch", e);
     } finally {
       if (stopped || delayed) {
@@ -1042,7 +1047,7 @@ public final class Engine implements Db {
 
   /** Flushes immutable memtables oldest first, one at a time (the flush thread). */
   private void flushImmutables() {
-    while (!closing && backgroundError == null) {
+    while (!closing && !errors.stopsBackgroundWork()) {
       MemtableHandle oldest;
       synchronized (stateLock) {
         oldest = immutables.peekFirst();
@@ -1066,7 +1071,12 @@ public final class Engine implements Db {
             .logNumber(memtable.nextLogNumber())
             .lastSequence(Math.max(versions.lastSequence(), memtable.largestSequence()));
     files.forEach(f -> edit.addFile(0, f));
-    versions.logAndApply(edit);
+    try {
+      versions.logAndApply(edit);
+    } catch (IOException | RuntimeException | Error e) {
+      deleteUnlisted(files); // a retry writes them anew
+      throw e;
+    }
     synchronized (stateLock) {
       if (immutables.peekFirst() != memtable) {
         throw new IllegalStateException(
@@ -1084,6 +1094,7 @@ public final class Engine implements Db {
     counters.flushes.incrementAndGet();
     files.forEach(f -> counters.flushedBytes.addAndGet(f.sizeBytes()));
     LOG.debug("flushed {} into {}", memtable, files);
+    lifetime.persist(sinceOpen());
     compactions.refreshPendingBytes();
     wakeStalledWriters();
     compactions.maybeSchedule();
@@ -1201,7 +1212,7 @@ public final class Engine implements Db {
   /** Waits until no flush or compaction is pending (tests and benchmarks). */
   public void awaitBackgroundWork() {
     ensureOpen();
-    while (immutableCount() > 0 && backgroundError == null) {
+    while (immutableCount() > 0 && !errors.stopsBackgroundWork()) {
       synchronized (stallMonitor) {
         try {
           stallMonitor.wait(STALL_POLL_MILLIS);
@@ -1393,7 +1404,7 @@ public final class Engine implements Db {
       long userBytes = counters.userBytes.get();
       long written = counters.flushedBytes.get() + compactions.bytesWritten();
       long total = version.totalBytes();
-      String reason = readOnlyReason;
+      String reason = errors.reason();
       return new DbStats(
           visibleSequence,
           new DbStats.Memtables(
@@ -1435,6 +1446,8 @@ public final class Engine implements Db {
               lastLevelBytes == 0 ? 0 : (double) total / lastLevelBytes),
           snapshots.stats(),
           shippingStats(),
+          lifetime.total(sinceOpen()),
+          errors.stats(),
           recovery);
     } finally {
       sv.unref();
@@ -1456,7 +1469,7 @@ public final class Engine implements Db {
     if (walStore != data) {
       requests = requests.plus(walStore.counts());
     }
-    String reason = readOnlyReason;
+    String reason = errors.reason();
     return new DbStats.Shipping(
         true,
         writerEpoch,
@@ -1488,42 +1501,126 @@ public final class Engine implements Db {
   }
 
   private void ensureWritable() {
-    String reason = readOnlyReason;
+    String reason = errors.reason();
     if (reason != null) {
-      Throwable cause = backgroundError;
+      Throwable cause = errors.error();
       if (cause instanceof FencedException fenced) {
         throw new FencedException(
             "the Db is read-only: " + fenced.getMessage(), fenced.ownEpoch(), fenced.newerEpoch());
       }
+      String what =
+          errors.stats().state() == DbStats.BackgroundErrors.State.RETRYING
+              ? "; it is retried automatically (a full disk freed, memory back): retry the write"
+                  + " later"
+              : "; fix the cause (disk space, permissions) and reopen it";
       throw new StorageIOException(
-          "the Db is read-only after a background error ("
-              + reason
-              + "); fix the cause (disk space, permissions) and reopen it",
+          "the Db is read-only after a background error (" + reason + ")" + what,
           cause == null ? new IOException(reason) : cause);
     }
   }
 
-  /** Records the first background error, turns the Db read-only, and returns what to throw. */
+  /** Records a background error (the Db turns read-only) and returns what to throw. */
   private RuntimeException onBackgroundError(String what, Throwable error) {
-    synchronized (stallMonitor) {
-      if (backgroundError == null) {
-        backgroundError = error;
-        readOnlyReason = what + " failed: " + error;
-        if (error instanceof FencedException) {
-          LOG.error("{}: {}; the Db is now read-only", directory, error.getMessage());
-        } else {
-          LOG.error("{}: {} failed; the Db is now read-only", directory, what, error);
-        }
+    return errors.record(what, error);
+  }
+
+  /** After the error state changed: wake stalled writers; after a recovery, resume work. */
+  private void afterErrorChange() {
+    wakeStalledWriters();
+    if (!closing && !errors.writesRefused()) {
+      compactions.maybeSchedule();
+      requestRemoteSync();
+    }
+  }
+
+  /**
+   * A retry of {@link BackgroundErrors}: rolls the log and flushes every memtable (the active one
+   * too, even empty), so that the tree no longer depends on a log segment that a failed write may
+   * have torn, nor on the sequence numbers of a group that failed; then the Db can take writes.
+   */
+  private void resumeAfterError() throws Exception {
+    boolean reopenLog = walBroken;
+    commits.submit(
+        PendingWrite.control(
+            () -> {
+              long next;
+              walLock.lock();
+              try {
+                if (reopenLog) {
+                  // The log refuses writes after a failed one; a new instance starts a segment
+                  // after every old one, which the flush below makes obsolete.
+                  closeQuietly(wal);
+                  wal = openWal();
+                }
+                next = wal.roll();
+              } finally {
+                walLock.unlock();
+              }
+              synchronized (stateLock) {
+                active.freeze(next);
+                immutables.addLast(active);
+                active = newMemtable();
+                installSuperVersion();
+              }
+            }));
+    flushExecutor.submit(this::flushImmutables).get();
+    if (immutableCount() > 0) {
+      throw new IOException(immutableCount() + " memtables are still waiting for flush");
+    }
+    if (reopenLog) {
+      // Every segment the failed write touched is flushed and deleted: a fresh log no longer
+      // remembers the sequence numbers of the write that failed, which the next write reuses.
+      commits.submit(
+          PendingWrite.control(
+              () -> {
+                walLock.lock();
+                try {
+                  wal.close();
+                  wal = openWal();
+                  walBroken = false;
+                } finally {
+                  walLock.unlock();
+                }
+              }));
+    }
+  }
+
+  private WriteAheadLog openWal() throws IOException {
+    return parts
+        .wal()
+        .open(new WalOptions(storage, directory.resolve("wal"), options.walSegmentBytes()));
+  }
+
+  private static void closeQuietly(WriteAheadLog log) {
+    try {
+      log.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing the failed write-ahead log: {}", e.toString());
+    }
+  }
+
+  private DbStats.Lifetime sinceOpen() {
+    return new DbStats.Lifetime(
+        0,
+        counters.flushes.get(),
+        counters.flushedBytes.get(),
+        compactions.completed(),
+        compactions.bytesRead(),
+        compactions.bytesWritten(),
+        counters.batches.get(),
+        counters.operations.get(),
+        counters.userBytes.get());
+  }
+
+  private void deleteUnlisted(List<FileMeta> files) {
+    for (FileMeta f : files) {
+      try {
+        tables.evict(f.fileId());
+        storage.delete(tables.path(f.fileId()));
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("could not delete unlisted table {}; the next open deletes it", f, e);
       }
-      stallMonitor.notifyAll();
     }
-    if (error instanceof ShaleException se) {
-      return se;
-    }
-    if (error instanceof IOException io) {
-      return new StorageIOException(what + " failed", io);
-    }
-    return new StorageIOException(what + " failed: " + error, error);
   }
 
   @Override
@@ -1537,6 +1634,7 @@ public final class Engine implements Db {
       writesClosed = true;
     }
     closing = true;
+    errors.close();
     compactions.shutdown();
     shutdown(flushExecutor);
     shutdown(compactionExecutor);
@@ -1550,6 +1648,7 @@ public final class Engine implements Db {
     } finally {
       walLock.unlock();
     }
+    lifetime.persist(sinceOpen());
     releasingLiveVersions = true;
     synchronized (stateLock) {
       superVersion.unref();
@@ -1586,7 +1685,7 @@ public final class Engine implements Db {
       ship.close(Objects.requireNonNull(remote).retryMillis());
     }
     RemoteSync sync = remoteSync;
-    if (sync != null && backgroundError == null) {
+    if (sync != null && !errors.writesRefused()) {
       try {
         sync.sync();
       } catch (IOException | RuntimeException e) {
@@ -1775,6 +1874,12 @@ public final class Engine implements Db {
       }
       wakeStalledWriters();
       requestRemoteSync();
+      lifetime.persist(sinceOpen());
+    }
+
+    @Override
+    public boolean mayStartWork() {
+      return !closing && !errors.stopsBackgroundWork();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.api.WriteOptions;
 import dev.shale.lsm.server.protocol.BearerToken;
 import dev.shale.lsm.server.protocol.ErrorCodes;
+import dev.shale.lsm.server.protocol.StatsMessages;
 import dev.shale.lsm.server.v1.CreateSnapshotRequest;
 import dev.shale.lsm.server.v1.CreateSnapshotResponse;
 import dev.shale.lsm.server.v1.DeleteRequest;
@@ -23,6 +24,8 @@ import dev.shale.lsm.server.v1.ReleaseSnapshotRequest;
 import dev.shale.lsm.server.v1.ScanRequest;
 import dev.shale.lsm.server.v1.ScanResponse;
 import dev.shale.lsm.server.v1.ShaleGrpc;
+import dev.shale.lsm.server.v1.StatsRequest;
+import dev.shale.lsm.server.v1.StatsResponse;
 import dev.shale.lsm.server.v1.WriteRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -61,9 +64,10 @@ import org.jspecify.annotations.Nullable;
  * IllegalArgumentException} for a bad argument, {@link dev.shale.lsm.api.CorruptionException},
  * {@link dev.shale.lsm.api.FencedException}, {@link dev.shale.lsm.api.WriteStallException}, {@link
  * dev.shale.lsm.api.TransactionConflictException}, {@link IllegalStateException} when the server's
- * Db is closed; anything else the transport reports (server unreachable, deadline passed, wrong
- * token) is a {@link dev.shale.lsm.api.ShaleException} whose cause is the gRPC status. A write that
- * failed in transport may or may not have been applied.
+ * Db is closed, {@link ServerBusyException} when the server is at one of its limits (retry after
+ * the time it says); anything else the transport reports (server unreachable, deadline passed,
+ * wrong token) is a {@link dev.shale.lsm.api.ShaleException} whose cause is the gRPC status. A
+ * write that failed in transport may or may not have been applied.
  *
  * <p>Thread-safe: share one client between threads (it holds one HTTP/2 connection, multiplexed).
  * Arrays are copied in and out. Close it to release the connection.
@@ -308,6 +312,15 @@ public final class ShaleClient implements AutoCloseable {
   void releaseSnapshot(long id) {
     ReleaseSnapshotRequest request = ReleaseSnapshotRequest.newBuilder().setSnapshotId(id).build();
     call(() -> unary().releaseSnapshot(request));
+  }
+
+  /**
+   * The server's report: the Db's stats (since open and over its lifetime, and its recovery state)
+   * and the server's own (health, memory for requests in flight, scans, snapshots, threads).
+   */
+  public ServerReport stats() {
+    StatsResponse response = call(() -> unary().stats(StatsRequest.getDefaultInstance()));
+    return new ServerReport(StatsMessages.fromProto(response.getDb()), response.getServer());
   }
 
   /**

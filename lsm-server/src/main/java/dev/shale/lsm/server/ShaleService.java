@@ -3,7 +3,10 @@ package dev.shale.lsm.server;
 import com.google.protobuf.ByteString;
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbIterator;
+import dev.shale.lsm.api.DbStats;
+import dev.shale.lsm.api.FencedException;
 import dev.shale.lsm.api.ReadOptions;
+import dev.shale.lsm.api.StorageIOException;
 import dev.shale.lsm.api.TransactionConflictException;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.server.protocol.ErrorCodes;
@@ -20,7 +23,10 @@ import dev.shale.lsm.server.v1.ReleaseSnapshotRequest;
 import dev.shale.lsm.server.v1.ReleaseSnapshotResponse;
 import dev.shale.lsm.server.v1.ScanRequest;
 import dev.shale.lsm.server.v1.ScanResponse;
+import dev.shale.lsm.server.v1.ServerStats;
 import dev.shale.lsm.server.v1.ShaleGrpc;
+import dev.shale.lsm.server.v1.StatsRequest;
+import dev.shale.lsm.server.v1.StatsResponse;
 import dev.shale.lsm.server.v1.WriteOptions;
 import dev.shale.lsm.server.v1.WriteRequest;
 import dev.shale.lsm.server.v1.WriteResponse;
@@ -30,11 +36,15 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +52,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code shale.v1.Shale} service over one Db: checks each request against the limits and the
  * caller's deadline, runs it, and maps failures to status codes through {@link ErrorCodes}.
- * Thread-safe; gRPC calls it from many threads.
+ * Requests reach it admitted by {@link RequestAdmission} (memory, operation counts); it adds large
+ * responses to the call's memory share, caps open scans per client and in total, closes scans whose
+ * client stops reading, and bounds conditional writes. Thread-safe; gRPC calls it from many
+ * threads.
  */
 final class ShaleService extends ShaleGrpc.ShaleImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(ShaleService.class);
@@ -50,20 +63,51 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   /** A scan chunk holds at most this many entries... */
   private static final int CHUNK_ENTRIES = 1024;
 
-  /** ...or about this many bytes, whichever comes first. */
-  private static final int CHUNK_BYTES = 256 * 1024;
+  /**
+   * ...or about this many bytes, whichever comes first. Small, so that a scan whose client does not
+   * read holds little: gRPC reports a call not ready once 32 KiB wait to be sent.
+   */
+  static final int CHUNK_BYTES = 64 * 1024;
+
+  /** What an open scan reserves of the memory budget: a chunk being built and one being sent. */
+  static final int SCAN_RESERVE = 3 * CHUNK_BYTES;
 
   private final Db db;
   private final SnapshotLeases snapshots;
   private final int maxKeyBytes;
   private final int maxValueBytes;
+  private final ClientQuotas scans;
+  private final long scanIdleNanos;
+  private final DbHealth health;
+  private final Supplier<ServerStats> serverStats;
+  private final MemoryBudget budget;
+  private final Set<ScanPump> openScans = ConcurrentHashMap.newKeySet();
   private final ReentrantReadWriteLock writeLock = new ReentrantReadWriteLock();
 
-  ShaleService(Db db, SnapshotLeases snapshots, int maxKeyBytes, int maxValueBytes) {
+  ShaleService(
+      Db db,
+      SnapshotLeases snapshots,
+      int maxKeyBytes,
+      int maxValueBytes,
+      ClientQuotas scans,
+      Duration scanIdleTimeout,
+      DbHealth health,
+      Supplier<ServerStats> serverStats,
+      MemoryBudget budget) {
     this.db = db;
     this.snapshots = snapshots;
     this.maxKeyBytes = maxKeyBytes;
     this.maxValueBytes = maxValueBytes;
+    this.scans = scans;
+    this.scanIdleNanos = scanIdleTimeout.toNanos();
+    this.health = health;
+    this.serverStats = serverStats;
+    this.budget = budget;
+  }
+
+  /** Scans open now. */
+  int openScans() {
+    return openScans.size();
   }
 
   /** A unary call's work: returns the response or throws. */
@@ -72,12 +116,12 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   }
 
   /** Runs {@code work} unless the caller gave up already, and answers with its outcome. */
-  private static <R> void unary(String method, StreamObserver<R> response, Work<R> work) {
+  private <R> void unary(String method, StreamObserver<R> response, Work<R> work) {
     R result;
     try {
       checkNotExpired();
       result = work.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       response.onError(failure(method, e));
       return;
     }
@@ -85,12 +129,18 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     response.onCompleted();
   }
 
-  private static StatusRuntimeException failure(String method, RuntimeException e) {
+  private StatusRuntimeException failure(String method, Throwable e) {
     StatusRuntimeException status = ErrorCodes.toStatus(e);
-    if (status.getStatus().getCode() == Status.Code.INTERNAL) {
+    Status.Code code = status.getStatus().getCode();
+    if (code == Status.Code.INTERNAL) {
       LOG.error("{} failed", method, e);
-    } else if (status.getStatus().getCode() == Status.Code.DATA_LOSS) {
+    } else if (code == Status.Code.DATA_LOSS) {
       LOG.error("{}: {}", method, e.getMessage());
+    } else if (e instanceof OutOfMemoryError) {
+      LOG.warn("{}: out of memory, answered RESOURCE_EXHAUSTED", method);
+    }
+    if (e instanceof StorageIOException || e instanceof FencedException) {
+      health.refreshSoon(); // the Db may have turned read-only
     }
     return status;
   }
@@ -106,6 +156,14 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     }
     if (context.isCancelled()) {
       throw Status.CANCELLED.withDescription("the client cancelled the call").asRuntimeException();
+    }
+  }
+
+  /** Adds {@code bytes} of response to the current call's memory share, or refuses the call. */
+  private static void reserve(long bytes, String what) {
+    RequestAdmission.CallMemory memory = RequestAdmission.MEMORY.get();
+    if (memory != null) {
+      memory.reserve(bytes, what);
     }
   }
 
@@ -126,12 +184,15 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
           } finally {
             snapshots.done(lease);
           }
-          return value == null
-              ? GetResponse.getDefaultInstance()
-              : GetResponse.newBuilder()
-                  .setFound(true)
-                  .setValue(ByteString.copyFrom(value))
-                  .build();
+          if (value == null) {
+            return GetResponse.getDefaultInstance();
+          }
+          // The response holds the value twice (message, then the transport's buffer) until sent.
+          reserve(2L * value.length, "a value of " + value.length + " bytes");
+          return GetResponse.newBuilder()
+              .setFound(true)
+              .setValue(ByteString.copyFrom(value))
+              .build();
         });
   }
 
@@ -184,7 +245,10 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
    * holding {@link #writeLock} exclusively, which every other write through this service holds
    * shared, so no write through the server lands between the check and the write. (The Db's own
    * transactions would also cover writers that bypass the server; they need lsm-txn, which this
-   * does not require.)
+   * does not require.) The time under the lock is bounded by the cap on expectations ({@link
+   * RequestAdmission} refuses longer lists before parsing); everything that needs no lock (keys
+   * checked, batch built, values compared first without the lock so that a stale commit fails
+   * without blocking anyone) is done before it is taken.
    */
   private void conditionalWrite(WriteRequest request, dev.shale.lsm.api.WriteOptions options) {
     WriteBatch batch = batch(request);
@@ -192,29 +256,34 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
     for (Expectation expectation : request.getExpectationsList()) {
       keys.add(key("expectation key", expectation.getKey()));
     }
+    checkExpectations(request, keys); // without the lock: most stale commits end here
     writeLock.writeLock().lock();
     try {
-      for (int i = 0; i < keys.size(); i++) {
-        Expectation expectation = request.getExpectations(i);
-        byte[] key = keys.get(i);
-        byte[] current = db.get(key);
-        boolean holds =
-            expectation.getPresent()
-                ? current != null && expectation.getValue().equals(ByteString.copyFrom(current))
-                : current == null;
-        if (!holds) {
-          throw new TransactionConflictException(
-              "key 0x"
-                  + HexFormat.of().formatHex(key, 0, Math.min(key.length, 64))
-                  + (expectation.getPresent()
-                      ? " no longer holds the value read"
-                      : " was written since it was read as absent")
-                  + "; nothing was written: read again and retry");
-        }
-      }
+      checkExpectations(request, keys);
       db.write(batch, options);
     } finally {
       writeLock.writeLock().unlock();
+    }
+  }
+
+  private void checkExpectations(WriteRequest request, List<byte[]> keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      Expectation expectation = request.getExpectations(i);
+      byte[] key = keys.get(i);
+      byte[] current = db.get(key);
+      boolean holds =
+          expectation.getPresent()
+              ? current != null && expectation.getValue().equals(ByteString.copyFrom(current))
+              : current == null;
+      if (!holds) {
+        throw new TransactionConflictException(
+            "key 0x"
+                + HexFormat.of().formatHex(key, 0, Math.min(key.length, 64))
+                + (expectation.getPresent()
+                    ? " no longer holds the value read"
+                    : " was written since it was read as absent")
+                + "; nothing was written: read again and retry");
+      }
     }
   }
 
@@ -245,6 +314,28 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
   @Override
   public void scan(ScanRequest request, StreamObserver<ScanResponse> response) {
     ServerCallStreamObserver<ScanResponse> call = (ServerCallStreamObserver<ScanResponse>) response;
+    Caller caller = Caller.current();
+    ClientQuotas.Refusal refusal = scans.tryAcquire(caller.clientKey());
+    if (refusal != null) {
+      response.onError(
+          ErrorCodes.overloaded(
+              refusal == ClientQuotas.Refusal.CLIENT
+                  ? "this client has " + scans.perClient() + " scans open, its limit: close some"
+                  : "the server has " + scans.total() + " scans open, its limit",
+              Duration.ofSeconds(1)));
+      return;
+    }
+    // The scan's own share of the budget, released when the scan ends (even if the stream then
+    // waits for a client that does not read to take what is already sent).
+    MemoryBudget.Permit permit = budget.tryAcquire(SCAN_RESERVE);
+    if (permit == null) {
+      scans.release(caller.clientKey());
+      response.onError(
+          ErrorCodes.overloaded(
+              "the server's memory budget has no room for another scan now",
+              RequestAdmission.MEMORY_RETRY));
+      return;
+    }
     SnapshotLeases.Lease lease = null;
     DbIterator iterator;
     try {
@@ -260,53 +351,74 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         options = options.withSnapshot(lease.snapshot);
       }
       iterator = db.iterator(options);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
       snapshots.done(lease);
+      scans.release(caller.clientKey());
+      permit.close();
       response.onError(failure("Scan", e));
       return;
     }
     long limit = request.getLimit() == 0 ? Long.MAX_VALUE : request.getLimit();
-    ScanPump pump = new ScanPump(call, iterator, limit, lease);
+    ScanPump pump = new ScanPump(call, iterator, limit, lease, caller.clientKey(), permit);
+    openScans.add(pump);
     call.setOnCancelHandler(pump::finish);
     call.setOnReadyHandler(pump::run);
     pump.start();
   }
 
+  /** Ends, with ABORTED, every scan whose client has not taken a chunk for the idle timeout. */
+  void closeIdleScans() {
+    long now = System.nanoTime();
+    for (ScanPump pump : openScans) {
+      pump.expireIfIdle(now);
+    }
+  }
+
   /**
    * Sends a scan in chunks as fast as the client takes them (gRPC flow control: it sends while the
    * call is ready and resumes on the next ready signal), so a slow client never makes the server
-   * buffer a whole scan. gRPC runs the ready and cancel handlers of one call one at a time, so the
-   * pump needs no lock.
+   * buffer more than a chunk or two. A scan whose client takes nothing for the idle timeout is
+   * ended, releasing its iterator (and the memtables and tables it pins) and its snapshot. The
+   * ready and cancel handlers and the idle check may run on different threads, so every method
+   * holds the pump's monitor.
    */
   private final class ScanPump {
     private final ServerCallStreamObserver<ScanResponse> call;
     private final DbIterator iterator;
     private final SnapshotLeases.@Nullable Lease lease;
+    private final String clientKey;
+    private final MemoryBudget.Permit permit;
     private long remaining;
     private boolean finished;
+    private long lastProgressNanos = System.nanoTime();
+    private long reserved = SCAN_RESERVE;
 
     ScanPump(
         ServerCallStreamObserver<ScanResponse> call,
         DbIterator iterator,
         long limit,
-        SnapshotLeases.@Nullable Lease lease) {
+        SnapshotLeases.@Nullable Lease lease,
+        String clientKey,
+        MemoryBudget.Permit permit) {
       this.call = call;
+      this.permit = permit;
       this.iterator = iterator;
       this.remaining = limit;
       this.lease = lease;
+      this.clientKey = clientKey;
     }
 
-    void start() {
+    synchronized void start() {
       try {
         iterator.seekToFirst();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
         fail(e);
         return;
       }
       run();
     }
 
-    void run() {
+    synchronized void run() {
       try {
         while (!finished && call.isReady()) {
           if (call.isCancelled()) {
@@ -321,17 +433,34 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
               && bytes < CHUNK_BYTES) {
             byte[] key = iterator.key();
             byte[] value = iterator.value();
+            long entry = key.length + value.length;
+            if (bytes == 0 && 3 * entry > reserved) {
+              // A chunk of one large entry: it is held about three times (arrays, message,
+              // transport buffer) until sent.
+              if (!permit.tryGrow(3 * entry - reserved)) {
+                throw ErrorCodes.overloaded(
+                    "a scanned entry of "
+                        + entry
+                        + " bytes needs more than the server's memory budget has free now; scan"
+                        + " again from its key",
+                    RequestAdmission.MEMORY_RETRY);
+              }
+              reserved = 3 * entry;
+            } else if (bytes + entry > CHUNK_BYTES && bytes > 0) {
+              break;
+            }
             chunk.addEntries(
                 KeyValue.newBuilder()
                     .setKey(ByteString.copyFrom(key))
                     .setValue(ByteString.copyFrom(value)));
-            bytes += key.length + value.length;
+            bytes += (int) entry;
             remaining--;
             iterator.next();
           }
           boolean last = remaining == 0 || !iterator.isValid();
           if (chunk.getEntriesCount() > 0) {
             call.onNext(chunk.build());
+            lastProgressNanos = System.nanoTime();
           }
           if (last) {
             finish();
@@ -339,12 +468,32 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
             return;
           }
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | OutOfMemoryError e) {
         fail(e);
       }
     }
 
-    private void fail(RuntimeException e) {
+    synchronized void expireIfIdle(long now) {
+      if (finished || now - lastProgressNanos < scanIdleNanos) {
+        return;
+      }
+      finish();
+      LOG.debug(
+          "scan of {} closed: its client read nothing for {} ms",
+          clientKey,
+          scanIdleNanos / 1_000_000);
+      if (!call.isCancelled()) {
+        call.onError(
+            Status.ABORTED
+                .withDescription(
+                    "the scan was closed because the client read nothing for "
+                        + TimeUnit.NANOSECONDS.toMillis(scanIdleNanos)
+                        + " ms (it pinned a snapshot and memory); scan again from the last key read")
+                .asRuntimeException());
+      }
+    }
+
+    private void fail(Throwable e) {
       boolean wasFinished = finished;
       finish();
       if (!wasFinished && !call.isCancelled()) {
@@ -352,12 +501,15 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
       }
     }
 
-    /** Closes the iterator and ends the snapshot use; idempotent. */
-    void finish() {
+    /** Closes the iterator and ends the snapshot use and the scan's reservation; idempotent. */
+    synchronized void finish() {
       if (finished) {
         return;
       }
       finished = true;
+      openScans.remove(this);
+      scans.release(clientKey);
+      permit.close();
       try {
         iterator.close();
       } finally {
@@ -373,7 +525,7 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         "CreateSnapshot",
         response,
         () -> {
-          SnapshotLeases.Lease lease = snapshots.create();
+          SnapshotLeases.Lease lease = snapshots.create(Caller.current());
           return CreateSnapshotResponse.newBuilder()
               .setSnapshotId(lease.id)
               .setSequence(lease.snapshot.sequence())
@@ -389,13 +541,27 @@ final class ShaleService extends ShaleGrpc.ShaleImplBase {
         "ReleaseSnapshot",
         response,
         () -> {
-          snapshots.release(request.getSnapshotId());
+          snapshots.release(request.getSnapshotId(), Caller.current());
           return ReleaseSnapshotResponse.getDefaultInstance();
         });
   }
 
+  @Override
+  public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
+    unary(
+        "Stats",
+        response,
+        () -> {
+          DbStats stats = db.stats();
+          return StatsResponse.newBuilder()
+              .setDb(dev.shale.lsm.server.protocol.StatsMessages.toProto(stats))
+              .setServer(serverStats.get())
+              .build();
+        });
+  }
+
   private SnapshotLeases.@Nullable Lease lease(long snapshotId) {
-    return snapshotId == 0 ? null : snapshots.acquire(snapshotId);
+    return snapshotId == 0 ? null : snapshots.acquire(snapshotId, Caller.current());
   }
 
   private byte[] key(String what, ByteString key) {

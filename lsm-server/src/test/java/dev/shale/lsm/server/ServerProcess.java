@@ -13,14 +13,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Shale server in a child JVM, for tests that kill it or measure it apart from the clients. The
- * child ({@link #main}) serves {@code DIR} on a free loopback port, announces {@code port N} on
- * standard output, then a {@code heap USED_BYTES} line every second; SIGTERM closes it gracefully.
+ * child ({@link #main}) serves {@code DIR} on a free loopback port with memtables and the memory
+ * budget sized to its heap ({@link MemoryPlan}), announces {@code port N} on standard output, then
+ * every 200 ms the heap in use, the heap after the last collection and the budget's peak; SIGTERM
+ * closes it gracefully.
  */
 final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private volatile long maxHeapUsed;
   private volatile long lastHeapUsed;
+  private volatile long maxHeapAfterGc;
+  private volatile long budgetPeak;
 
   private ServerProcess(Process process, int port, BufferedReader out) {
     this.process = process;
@@ -34,6 +38,10 @@ final class ServerProcess implements AutoCloseable {
                     long used = Long.parseLong(line.substring(5));
                     lastHeapUsed = used;
                     maxHeapUsed = Math.max(maxHeapUsed, used);
+                  } else if (line.startsWith("afterGc ")) {
+                    maxHeapAfterGc = Math.max(maxHeapAfterGc, Long.parseLong(line.substring(8)));
+                  } else if (line.startsWith("budget ")) {
+                    budgetPeak = Math.max(budgetPeak, Long.parseLong(line.substring(7)));
                   }
                 }
               } catch (IOException | NumberFormatException e) {
@@ -84,6 +92,20 @@ final class ServerProcess implements AutoCloseable {
     return lastHeapUsed;
   }
 
+  /** The most heap in use right after an old-generation collection (the live set). */
+  long maxHeapAfterGc() {
+    return maxHeapAfterGc;
+  }
+
+  /** The most memory requests in flight held at once, by the server's budget. */
+  long budgetPeak() {
+    return budgetPeak;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** SIGKILL, and wait for the process to be gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -109,8 +131,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** The child: serves args[0] until SIGTERM. */
   public static void main(String[] args) throws Exception {
-    Db db = Shale.open(Path.of(args[0]));
-    ShaleServer server = ShaleServer.builder(db).port(0).start();
+    MemoryPlan plan = MemoryPlan.forThisJvm();
+    Db db =
+        Shale.builder(Path.of(args[0]))
+            .options(plan.fit(dev.shale.lsm.api.DbOptions.defaults()))
+            .open();
+    ShaleServer server = ShaleServer.builder(db).port(0).memoryBudget(plan.requestBytes()).start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -122,8 +148,10 @@ final class ServerProcess implements AutoCloseable {
     System.out.flush();
     Runtime runtime = Runtime.getRuntime();
     while (true) {
-      TimeUnit.SECONDS.sleep(1);
+      TimeUnit.MILLISECONDS.sleep(200);
       System.out.println("heap " + (runtime.totalMemory() - runtime.freeMemory()));
+      System.out.println("afterGc " + server.serverStats().getHeapAfterGcBytes());
+      System.out.println("budget " + server.serverStats().getMemoryPeakBytes());
       System.out.flush();
     }
   }

@@ -61,6 +61,12 @@ public final class CompactionScheduler {
 
     /** A job failed in a way that leaves the Db unable to continue safely. */
     void onBackgroundError(String what, Throwable error);
+
+    /**
+     * Whether background jobs may start: false after a background error until it is recovered from,
+     * so that a full disk does not make jobs fail one after another.
+     */
+    boolean mayStartWork();
   }
 
   private final Host host;
@@ -100,7 +106,10 @@ public final class CompactionScheduler {
   /** Starts every job the strategy wants, as long as there are free slots. */
   public void maybeSchedule() {
     synchronized (lock) {
-      while (!shuttingDown && manualWaiters == 0 && running.size() < maxJobs) {
+      while (!shuttingDown
+          && manualWaiters == 0
+          && running.size() < maxJobs
+          && host.mayStartWork()) {
         Version version = host.acquireVersion();
         try {
           TreeShape shape = version.shape(compacting, running);
@@ -215,6 +224,9 @@ public final class CompactionScheduler {
     while (true) {
       maybeSchedule();
       synchronized (lock) {
+        if (running.isEmpty() && !shuttingDown && !host.mayStartWork()) {
+          return; // stopped by a background error: nothing will run until it is recovered from
+        }
         if (running.isEmpty() && !shuttingDown) {
           Version version = host.acquireVersion();
           try {

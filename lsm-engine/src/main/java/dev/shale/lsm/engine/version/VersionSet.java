@@ -360,7 +360,7 @@ public final class VersionSet implements AutoCloseable {
     }
     try {
       manifest.append(edit);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       manifestBroken = true;
       throw e;
     }

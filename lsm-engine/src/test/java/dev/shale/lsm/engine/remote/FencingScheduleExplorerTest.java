@@ -224,15 +224,28 @@ class FencingScheduleExplorerTest {
           continue;
         }
         config.claimsWon++;
-        Set<Long> replayed = c.replayedSequences();
+        // What the new primary holds: its base manifest's state (tables, in the engine) and the
+        // tail it replayed.
+        Set<String> replayed = new TreeSet<>(store.stateOf(c.result.base().id()));
+        replayed.addAll(c.replayedWrites());
         for (long s : old.acknowledged) {
           assertTrue(
-              replayed.contains(s),
+              replayed.contains(oldWrite(s)),
               where + c.name + " (epoch " + c.result.epoch() + ") lacks acknowledged write " + s);
         }
         for (long s : old.failed) {
           assertTrue(
-              !replayed.contains(s), where + c.name + " replays write " + s + ", which failed");
+              !replayed.contains(oldWrite(s)),
+              where + c.name + " replays write " + s + ", which failed");
+        }
+        for (Claimant earlier : claimants) {
+          if (earlier.result != null
+              && earlier.shippedFirstObject
+              && earlier.result.epoch() < c.result.epoch()) {
+            assertTrue(
+                replayed.contains(earlier.name),
+                where + c.name + " lacks the write " + earlier.name + " acknowledged before it");
+          }
         }
         if (newest == null || c.result.epoch() > newest.result.epoch()) {
           newest = c;
@@ -273,7 +286,7 @@ class FencingScheduleExplorerTest {
       // Its own manifest (the newest), then two objects already acknowledged.
       store.raw(RemoteKeys.manifest(1), manifest(1, 1, 0, 0).encode());
       for (long s = 1; s <= 2; s++) {
-        store.raw(RemoteKeys.wal(s), object(1, s, s));
+        store.raw(RemoteKeys.wal(s), object(1, s, s, oldWrite(s)));
         acknowledged.add(s);
       }
       nextSequence = 3;
@@ -301,7 +314,8 @@ class FencingScheduleExplorerTest {
 
     private void land(long[] upload) {
       boolean won =
-          store.rawPutIfAbsent(RemoteKeys.wal(upload[0]), object(1, upload[0], upload[1]));
+          store.rawPutIfAbsent(
+              RemoteKeys.wal(upload[0]), object(1, upload[0], upload[1], oldWrite(upload[1])));
       if (!won) {
         fenced = true;
         for (long[] u : inFlight) {
@@ -417,10 +431,16 @@ class FencingScheduleExplorerTest {
         }
         result = claim;
         tail = replay;
+        Set<String> state = new TreeSet<>(store.stateOf(claim.base().id()));
+        state.addAll(replayedWrites());
+        store.recordState(own.id(), state);
         long slot = claim.shipAfter() + 1;
         shippedFirstObject =
             retries.putIfAbsent(
-                store, RemoteKeys.wal(slot), object(claim.epoch(), slot, last + 1), name + "/wal");
+                store,
+                RemoteKeys.wal(slot),
+                object(claim.epoch(), slot, last + 1, name),
+                name + "/wal");
       } catch (FencedException e) {
         // a newer claim won while this one fenced
       } catch (IOException e) {
@@ -433,16 +453,18 @@ class FencingScheduleExplorerTest {
       }
     }
 
-    Set<Long> replayedSequences() {
-      Set<Long> sequences = new TreeSet<>();
+    /** The writes of the tail it replayed, by key. */
+    Set<String> replayedWrites() {
+      Set<String> writes = new TreeSet<>();
       if (tail != null) {
         for (WalObject.Record r : tail.records()) {
-          for (long s = r.firstSequence(); s <= r.lastSequence(); s++) {
-            sequences.add(s);
-          }
+          r.batch()
+              .forEach(
+                  (i, kind, buffer, keyOffset, keyLength, valueOffset, valueLength) ->
+                      writes.add(new String(buffer, keyOffset, keyLength, UTF_8)));
         }
       }
-      return sequences;
+      return writes;
     }
 
     @Override
@@ -460,6 +482,10 @@ class FencingScheduleExplorerTest {
     private final Predicate<String> scheduled;
     private final TreeMap<String, byte[]> objects = new TreeMap<>();
     private final Map<String, Map<String, String>> metadata = new HashMap<>();
+
+    /** What each primary's own manifest holds (in the engine: its tables), by manifest id. */
+    private final Map<Long, Set<String>> states = new HashMap<>();
+
     final ThreadLocal<Claimant> owner = new ThreadLocal<>();
     private long calls;
 
@@ -469,6 +495,24 @@ class FencingScheduleExplorerTest {
 
     synchronized long calls() {
       return calls;
+    }
+
+    synchronized void recordState(long manifestId, Set<String> writes) {
+      states.put(manifestId, Set.copyOf(writes));
+    }
+
+    /**
+     * The writes manifest {@code id} holds: those recorded for a primary's own manifest; a claim's
+     * copy holds what the manifest it copied holds; the first manifest holds none.
+     */
+    synchronized Set<String> stateOf(long id) {
+      for (long m = id; m > 1; m--) {
+        Set<String> recorded = states.get(m);
+        if (recorded != null) {
+          return recorded;
+        }
+      }
+      return Set.of();
     }
 
     synchronized void raw(String key, byte[] data) {
@@ -591,10 +635,18 @@ class FencingScheduleExplorerTest {
     return new RemoteManifest(id, epoch, replayAfter, lastSequence, 1, "w", 0, levels);
   }
 
-  /** A WAL object holding one write of sequence {@code sequence}. */
-  private static byte[] object(long epoch, long slot, long sequence) {
+  /** The key of the old primary's write of sequence {@code sequence}: how a write is told apart. */
+  private static String oldWrite(long sequence) {
+    return "old-" + sequence;
+  }
+
+  /**
+   * A WAL object holding one write, {@code key}, of sequence {@code sequence}. Writes are told
+   * apart by key: a new primary reuses the sequences of the old one's failed writes for its own.
+   */
+  private static byte[] object(long epoch, long slot, long sequence, String key) {
     WalObject.Builder builder = new WalObject.Builder();
-    builder.add(sequence, new WriteBatch().put(("k" + sequence).getBytes(UTF_8), new byte[] {1}));
+    builder.add(sequence, new WriteBatch().put(key.getBytes(UTF_8), new byte[] {1}));
     return builder.build(epoch, slot);
   }
 

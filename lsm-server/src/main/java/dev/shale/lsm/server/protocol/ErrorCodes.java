@@ -6,10 +6,12 @@ import dev.shale.lsm.api.ShaleException;
 import dev.shale.lsm.api.StorageIOException;
 import dev.shale.lsm.api.TransactionConflictException;
 import dev.shale.lsm.api.WriteStallException;
+import dev.shale.lsm.client.ServerBusyException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,13 @@ public final class ErrorCodes {
   private static final Metadata.Key<String> NEWER_EPOCH =
       Metadata.Key.of("shale-fenced-newer-epoch", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * How long to wait before retrying a call refused for load, in milliseconds: the trailer gRPC's
+   * own retry policy reads (gRFC A6).
+   */
+  public static final Metadata.Key<String> RETRY_PUSHBACK =
+      Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+
   static final String KIND_ARGUMENT = "illegal-argument";
   static final String KIND_CLOSED = "closed";
   static final String KIND_CORRUPTION = "corruption";
@@ -40,15 +49,17 @@ public final class ErrorCodes {
   static final String KIND_CONFLICT = "conflict";
   static final String KIND_STORAGE = "storage";
   static final String KIND_UNSUPPORTED = "unsupported";
+  static final String KIND_OVERLOADED = "overloaded";
 
   private ErrorCodes() {}
 
   /**
    * The status for {@code failure} thrown by the Db: {@code DATA_LOSS} for corruption, {@code
-   * FAILED_PRECONDITION} when fenced, {@code RESOURCE_EXHAUSTED} for a write stall, {@code ABORTED}
-   * for a transaction conflict, {@code INVALID_ARGUMENT} for a bad argument, {@code UNAVAILABLE}
-   * when closed or storage failed, {@code UNIMPLEMENTED} for an unsupported feature, {@code
-   * INTERNAL} for anything else (a bug, which the caller should log).
+   * FAILED_PRECONDITION} when fenced, {@code RESOURCE_EXHAUSTED} for a write stall or an {@link
+   * OutOfMemoryError} (see {@link #overloaded}), {@code ABORTED} for a transaction conflict, {@code
+   * INVALID_ARGUMENT} for a bad argument, {@code UNAVAILABLE} when closed or storage failed, {@code
+   * UNIMPLEMENTED} for an unsupported feature, {@code INTERNAL} for anything else (a bug, which the
+   * caller should log).
    */
   public static StatusRuntimeException toStatus(Throwable failure) {
     if (failure instanceof StatusRuntimeException s) {
@@ -94,6 +105,9 @@ public final class ErrorCodes {
         status = Status.UNIMPLEMENTED;
         kind = KIND_UNSUPPORTED;
       }
+      case OutOfMemoryError e -> {
+        return overloaded("the server ran short of memory for this call", Duration.ofSeconds(1));
+      }
       default -> {
         return Status.INTERNAL
             .withDescription("internal error: " + failure)
@@ -105,6 +119,21 @@ public final class ErrorCodes {
     String message = failure.getMessage();
     return status
         .withDescription(message == null ? failure.getClass().getSimpleName() : message)
+        .asRuntimeException(trailers);
+  }
+
+  /**
+   * A {@code RESOURCE_EXHAUSTED} status for a call refused because the server is at a limit (memory
+   * for requests in flight, open scans, snapshots), with {@code retryAfter} in the {@link
+   * #RETRY_PUSHBACK} trailer and in the message; the client turns it into {@link
+   * ServerBusyException}.
+   */
+  public static StatusRuntimeException overloaded(String message, Duration retryAfter) {
+    Metadata trailers = new Metadata();
+    trailers.put(KIND, KIND_OVERLOADED);
+    trailers.put(RETRY_PUSHBACK, Long.toString(retryAfter.toMillis()));
+    return Status.RESOURCE_EXHAUSTED
+        .withDescription(message + "; retry in " + retryAfter.toMillis() + " ms")
         .asRuntimeException(trailers);
   }
 
@@ -170,6 +199,9 @@ public final class ErrorCodes {
       case KIND_STORAGE ->
           new StorageIOException("server storage failed", new IOException(message, e));
       case KIND_UNSUPPORTED -> new UnsupportedOperationException(message, e);
+      case KIND_OVERLOADED ->
+          new ServerBusyException(
+              message, Duration.ofMillis(Math.max(0, parse(trailers.get(RETRY_PUSHBACK)))), e);
       default -> null;
     };
   }
