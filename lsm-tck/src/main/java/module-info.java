@@ -13,6 +13,8 @@ open module dev.shale.lsm.tck {
   requires transitive net.jqwik.api;
   requires org.junit.platform.testkit;
 
+  uses dev.shale.lsm.spi.objectstore.ObjectStoreProvider;
+
   exports dev.shale.lsm.tck;
   exports dev.shale.lsm.tck.io;
   exports dev.shale.lsm.tck.wal;

@@ -11,6 +11,7 @@ import dev.shale.lsm.spi.io.DiskStorage;
 import dev.shale.lsm.spi.io.Storage;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
+import dev.shale.lsm.spi.objectstore.ObjectStoreProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
@@ -56,7 +57,11 @@ public final class Shale {
     return new Builder(directory);
   }
 
-  /** The installed providers' names, per SPI (for help output and error messages). */
+  /**
+   * The installed providers' names, per SPI (for help output and error messages): {@code wal},
+   * {@code memtable}, {@code table-format}, {@code block-cache}, {@code compaction}, {@code
+   * transactions} and {@code object-store}, in that order.
+   */
   public static Map<String, SortedSet<String>> installedProviders() {
     Map<String, SortedSet<String>> names = new LinkedHashMap<>();
     names.put("wal", installed(WalProvider.class));
@@ -65,6 +70,7 @@ public final class Shale {
     names.put("block-cache", installed(BlockCacheProvider.class));
     names.put("compaction", installed(CompactionStrategyProvider.class));
     names.put("transactions", installed(TransactionProvider.class));
+    names.put("object-store", installed(ObjectStoreProvider.class));
     return names;
   }
 

@@ -79,6 +79,7 @@ class UsageTest {
     assertFalse(VersionInfo.version().contains("$"), "the version resource was not filtered");
     assertTrue(r.out().contains("Java " + Runtime.version()), r::toString);
     assertTrue(r.out().contains("installed parts: wal "), r::toString);
+    assertTrue(r.out().contains("object-store local, memory, s3"), r::toString);
   }
 
   @Test

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs compactions: asks the {@link CompactionStrategy} for jobs whenever the tree changes, checks
  * each against {@link JobRules}, runs up to {@code maxJobs} at once on background threads, and
- * installs each result atomically through the host. Manual compactions ({@link #compactRange})
- * pause automatic picking, wait for running jobs, and merge a key range down to the last level.
+ * installs each result atomically through the host. A drop job deletes its files through a version
+ * edit, as a merge deletes its inputs, and waits while an open snapshot may see their data. Manual
+ * compactions ({@link #compactRange}) pause automatic picking, wait for running jobs, and merge a
+ * key range down to the last level.
  */
 public final class CompactionScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
@@ -124,6 +126,12 @@ public final class CompactionScheduler {
                 strategyName,
                 job,
                 problems);
+            return;
+          }
+          if (job.isDrop() && !snapshotsAllowDrop(version, job)) {
+            // Snapshot promises to keep what it can see; the strategy is asked again after the
+            // next flush or job.
+            LOG.debug("drop job {} waits for older snapshots to close", job);
             return;
           }
           RunningJob slot = reserve(shape, job);
@@ -222,7 +230,9 @@ public final class CompactionScheduler {
         if (running.isEmpty() && !shuttingDown) {
           Version version = host.acquireVersion();
           try {
-            if (strategy.pickJob(version.shape(compacting, running)).isEmpty()) {
+            Optional<CompactionJob> next = strategy.pickJob(version.shape(compacting, running));
+            if (next.isEmpty()
+                || (next.get().isDrop() && !snapshotsAllowDrop(version, next.get()))) {
               return;
             }
           } finally {
@@ -291,6 +301,25 @@ public final class CompactionScheduler {
     return runningEntriesDone.get();
   }
 
+  /**
+   * Whether no open snapshot may see data in the files {@code job} drops: each snapshot is older
+   * than every dropped file's smallest sequence.
+   */
+  private boolean snapshotsAllowDrop(Version version, CompactionJob job) {
+    long[] snapshots = host.liveSnapshots();
+    if (snapshots.length == 0) {
+      return true;
+    }
+    long newest = snapshots[snapshots.length - 1];
+    Set<Long> dropped = new HashSet<>(job.inputFileIds());
+    for (FileMeta f : version.allFiles()) {
+      if (dropped.contains(f.fileId()) && f.smallestSequence() <= newest) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private RunningJob reserve(TreeShape shape, CompactionJob job) {
     byte[][] range = keyRange(shape, job);
     RunningJob slot = new RunningJob(job.outputLevel(), range[0], range[1]);
@@ -342,6 +371,12 @@ public final class CompactionScheduler {
         inputEntries += f.entryCount();
         single.add(f);
       }
+    }
+    if (job.isDrop()) {
+      host.install(edit); // open iterators keep the files they read until they close
+      completed.incrementAndGet();
+      LOG.info("dropped {} files ({} B): {}", single.size(), inputBytes, job.reason());
+      return;
     }
     if (single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
       edit.addFile(job.outputLevel(), single.get(0));
