@@ -22,6 +22,7 @@ open module dev.shale.lsm.tck {
   exports dev.shale.lsm.tck.sstable;
   exports dev.shale.lsm.tck.cache;
   exports dev.shale.lsm.tck.compaction;
+  exports dev.shale.lsm.tck.event;
   exports dev.shale.lsm.tck.objectstore;
   exports dev.shale.lsm.tck.txn;
 }

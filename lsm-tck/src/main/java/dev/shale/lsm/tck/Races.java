@@ -1,5 +1,6 @@
 package dev.shale.lsm.tck;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +43,15 @@ public final class Races {
    * @throws Exception the first failure of a racer (the others stop), or a timeout after 5 minutes
    */
   public static void run(int rounds, Round body) throws Exception {
+    run(rounds, Duration.ofMinutes(5), body);
+  }
+
+  /**
+   * Like {@link #run(int, Round)}, but fails when the racers have not finished within {@code
+   * limit}, interrupting them: for suites where a blocked call is itself the bug to report.
+   */
+  public static void run(int rounds, Duration limit, Round body) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
     int racers = racers();
     AtomicIntegerArray arrived = new AtomicIntegerArray(rounds);
     AtomicLongArray startAt = new AtomicLongArray(rounds);
@@ -76,7 +86,7 @@ public final class Races {
       }
       for (Future<?> future : futures) {
         try {
-          future.get(5, TimeUnit.MINUTES);
+          future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
           if (e.getCause() instanceof Exception cause) {
             throw cause;
@@ -86,7 +96,7 @@ public final class Races {
           }
           throw e;
         } catch (TimeoutException e) {
-          throw new AssertionError("a racer did not finish within 5 minutes", e);
+          throw new AssertionError("a racer did not finish within " + limit, e);
         }
       }
     } finally {

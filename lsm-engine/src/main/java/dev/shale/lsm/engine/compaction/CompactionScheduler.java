@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.compaction;
 
+import dev.shale.lsm.api.event.CompactionEvent;
 import dev.shale.lsm.engine.read.LevelIterator;
 import dev.shale.lsm.engine.read.MergingIterator;
 import dev.shale.lsm.engine.read.TableCache;
@@ -61,6 +62,9 @@ public final class CompactionScheduler {
 
     /** A job failed in a way that leaves the Db unable to continue safely. */
     void onBackgroundError(String what, Throwable error);
+
+    /** A job was installed: tells the Db's listeners. */
+    void compacted(CompactionEvent event);
 
     /**
      * Whether background jobs may start: false after a background error until it is recovered from,
@@ -372,10 +376,22 @@ public final class CompactionScheduler {
         single.add(f);
       }
     }
+    List<Long> inputIds = single.stream().map(FileMeta::fileId).toList();
     if (job.isDrop()) {
       host.install(edit); // open iterators keep the files they read until they close
       completed.incrementAndGet();
       LOG.info("dropped {} files ({} B): {}", single.size(), inputBytes, job.reason());
+      host.compacted(
+          new CompactionEvent(
+              CompactionEvent.Kind.DROP,
+              strategyName,
+              job.outputLevel(),
+              inputIds,
+              List.of(),
+              inputBytes,
+              0,
+              System.nanoTime() - start,
+              job.reason()));
       return;
     }
     if (single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
@@ -383,6 +399,17 @@ public final class CompactionScheduler {
       host.install(edit);
       LOG.debug("moved {} to level {} ({})", single.get(0), job.outputLevel(), job.reason());
       completed.incrementAndGet();
+      host.compacted(
+          new CompactionEvent(
+              CompactionEvent.Kind.MOVE,
+              strategyName,
+              job.outputLevel(),
+              inputIds,
+              inputIds,
+              inputBytes,
+              0,
+              System.nanoTime() - start,
+              job.reason()));
       return;
     }
     runningInputEntries.addAndGet(inputEntries);
@@ -419,6 +446,17 @@ public final class CompactionScheduler {
     bytesRead.addAndGet(inputBytes);
     bytesWritten.addAndGet(sink.bytesWritten());
     micros.addAndGet(elapsedMicros);
+    host.compacted(
+        new CompactionEvent(
+            CompactionEvent.Kind.MERGE,
+            strategyName,
+            job.outputLevel(),
+            inputIds,
+            outputs.stream().map(FileMeta::fileId).toList(),
+            inputBytes,
+            sink.bytesWritten(),
+            System.nanoTime() - start,
+            job.reason()));
     LOG.info(
         "compacted {} files ({} B) into {} files ({} B) at level {} in {} ms: {}",
         single.size(),
