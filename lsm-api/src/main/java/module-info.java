@@ -10,6 +10,7 @@ module dev.shale.lsm.api {
   requires static transitive org.jspecify;
 
   exports dev.shale.lsm.api;
+  exports dev.shale.lsm.api.event;
   exports dev.shale.lsm.spi;
   exports dev.shale.lsm.spi.io;
   exports dev.shale.lsm.spi.wal;

@@ -13,6 +13,8 @@ open module dev.shale.lsm.tck {
   requires transitive net.jqwik.api;
   requires org.junit.platform.testkit;
 
+  uses dev.shale.lsm.spi.objectstore.ObjectStoreProvider;
+
   exports dev.shale.lsm.tck;
   exports dev.shale.lsm.tck.io;
   exports dev.shale.lsm.tck.wal;
@@ -20,6 +22,7 @@ open module dev.shale.lsm.tck {
   exports dev.shale.lsm.tck.sstable;
   exports dev.shale.lsm.tck.cache;
   exports dev.shale.lsm.tck.compaction;
+  exports dev.shale.lsm.tck.event;
   exports dev.shale.lsm.tck.objectstore;
   exports dev.shale.lsm.tck.txn;
 }

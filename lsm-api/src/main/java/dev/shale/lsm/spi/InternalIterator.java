@@ -2,7 +2,8 @@ package dev.shale.lsm.spi;
 
 /**
  * A cursor over internal entries (user key, sequence, kind, value) in internal-key order: user key
- * ascending, then sequence descending. Memtables and SSTable readers produce them; the engine
+ * ascending as {@link KeyOrder#compareKeys} orders them (unsigned bytes, a prefix before its
+ * extensions), then sequence descending. Memtables and SSTable readers produce them; the engine
  * merges them. It shows every version, tombstones included: hiding is the engine's job.
  *
  * <p>A new iterator is positioned nowhere. Not thread-safe. The arrays returned by {@link #key()}

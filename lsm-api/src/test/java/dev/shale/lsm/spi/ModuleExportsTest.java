@@ -29,6 +29,7 @@ class ModuleExportsTest {
     assertEquals(
         Set.of(
             "dev.shale.lsm.api",
+            "dev.shale.lsm.api.event",
             "dev.shale.lsm.spi",
             "dev.shale.lsm.spi.cache",
             "dev.shale.lsm.spi.compaction",

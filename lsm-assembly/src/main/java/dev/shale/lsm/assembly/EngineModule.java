@@ -88,7 +88,8 @@ final class EngineModule {
         readableFormats,
         blockCache,
         compaction,
-        transactions.orElse(null));
+        transactions.orElse(null),
+        choices.listeners());
   }
 
   @Provides

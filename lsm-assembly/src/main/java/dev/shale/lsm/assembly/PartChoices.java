@@ -1,5 +1,6 @@
 package dev.shale.lsm.assembly;
 
+import dev.shale.lsm.api.event.DbListener;
 import dev.shale.lsm.engine.RemoteConfig;
 import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
@@ -8,6 +9,7 @@ import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,4 +27,5 @@ record PartChoices(
     PartChoice<CompactionStrategyProvider> compaction,
     @Nullable PartChoice<TransactionProvider> transactions,
     @Nullable RemoteConfig remote,
-    boolean readOnly) {}
+    boolean readOnly,
+    List<DbListener> listeners) {}

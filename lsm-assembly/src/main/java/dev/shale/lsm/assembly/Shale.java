@@ -2,6 +2,7 @@ package dev.shale.lsm.assembly;
 
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.DbOptions;
+import dev.shale.lsm.api.event.DbListener;
 import dev.shale.lsm.engine.RemoteConfig;
 import dev.shale.lsm.spi.NamedProvider;
 import dev.shale.lsm.spi.ProviderRegistry;
@@ -17,7 +18,9 @@ import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -102,6 +105,7 @@ public final class Shale {
 
     private @Nullable RemoteConfig remote;
     private boolean readOnly;
+    private final List<DbListener> listeners = new ArrayList<>();
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -179,6 +183,18 @@ public final class Shale {
      */
     public Builder readOnly() {
       this.readOnly = true;
+      return this;
+    }
+
+    /**
+     * Adds a listener told what the Db does as it works (flushes, compactions, stalls, commit
+     * groups...), for metrics and logs; see {@link DbListener} for what it must and must not do.
+     */
+    public Builder listener(DbListener listener) {
+      if (listener == null) {
+        throw new IllegalArgumentException("listener must not be null");
+      }
+      listeners.add(listener);
       return this;
     }
 
@@ -297,7 +313,8 @@ public final class Shale {
                   compaction,
                   transactions,
                   remote,
-                  readOnly))
+                  readOnly,
+                  listeners))
           .build()
           .engine();
     }

@@ -70,7 +70,8 @@ final class ShaleBenchDb implements BenchDb {
         ProviderRegistry.installed(SSTableFormat.class),
         ProviderRegistry.installed(BlockCacheProvider.class).get(Shale.DEFAULT_BLOCK_CACHE),
         ProviderRegistry.installed(CompactionStrategyProvider.class).get(Shale.DEFAULT_COMPACTION),
-        null);
+        null,
+        java.util.List.of());
   }
 
   @Override

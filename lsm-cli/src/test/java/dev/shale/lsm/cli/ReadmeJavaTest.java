@@ -23,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README's Java examples compile as written (issue 12 item 12): every {@code ```java} block is a
  * whole compilation unit, imports included, and is compiled with javac against the jars a library
- * user gets (lsm-cli's runtime class path holds lsm-assembly, lsm-api and lsm-server). A block
- * that uses a helper it does not show, lacks an import or names a wrong package fails here.
+ * user gets (lsm-cli's runtime class path holds lsm-assembly, lsm-api and lsm-server). A block that
+ * uses a helper it does not show, lacks an import or names a wrong package fails here.
  */
 class ReadmeJavaTest {
   private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern TYPE =
-      Pattern.compile("^(?:public\\s+)?(?:final\\s+)?(?:class|record|interface)\\s+(\\w+)",
-          Pattern.MULTILINE);
+      Pattern.compile(
+          "^(?:public\\s+)?(?:final\\s+)?(?:class|record|interface)\\s+(\\w+)", Pattern.MULTILINE);
 
   @TempDir Path dir;
 
@@ -52,8 +52,7 @@ class ReadmeJavaTest {
                 + code);
       }
       // Each block in a package of its own, so that two may use one class name.
-      Path source =
-          dir.resolve("block" + (sources.size() + 1)).resolve(type.group(1) + ".java");
+      Path source = dir.resolve("block" + (sources.size() + 1)).resolve(type.group(1) + ".java");
       Files.createDirectories(source.getParent());
       Files.writeString(source, code, StandardCharsets.UTF_8);
       sources.add(source);

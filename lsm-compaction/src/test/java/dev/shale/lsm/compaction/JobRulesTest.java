@@ -261,4 +261,50 @@ class JobRulesTest {
         violations.get(0).contains("0x00000000000000000000000000000000...(40 bytes)"),
         violations.get(0));
   }
+
+  // ---------------------------------------------------------------- drop jobs (rules 1 and 5)
+
+  private static CompactionJob drop(LevelInputs... inputs) {
+    return CompactionJob.drop(List.of(inputs), "test");
+  }
+
+  @Test
+  void dropJobsThatLeaveNoOlderVersionBehindAreValid() {
+    TreeShape tree = base().build();
+    // The deepest level has nothing below it.
+    assertViolations(tree, drop(in(3, 40)));
+    assertViolations(tree, drop(in(3, 42)));
+    // L1 23 [500-600] overlaps only L3 42, which goes too; L2 has nothing there.
+    assertViolations(tree, drop(in(1, 23), in(3, 42)));
+    // The oldest level-0 file, with everything below it that overlaps [100-150].
+    assertViolations(tree, drop(in(0, 12), in(1, 22), in(2, 31), in(3, 41)));
+    // Output level and target size do not apply to a drop.
+    assertTrue(drop(in(3, 40)).isDrop());
+  }
+
+  @Test
+  void dropJobsMustTakeEveryOlderOverlappingFile() {
+    TreeShape tree = base().build();
+    assertOneViolationStartingWith(tree, drop(in(2, 30)), "rule 5: file 40 in level 3");
+    // Newest level-0 file 10 [0-50]: 11 [40-60] in level 0 is older and overlaps it.
+    List<String> violations = JobRules.violations(tree, drop(in(0, 10)));
+    assertTrue(violations.get(0).startsWith("rule 5: file 11 in level 0"), violations.toString());
+    assertEquals(5, violations.size(), violations.toString()); // 11, 20, 21, 30 and 40
+    // A newer file may stay: dropping 11 [40-60] keeps 10 [0-50] above it.
+    assertViolations(tree, drop(in(0, 11), in(1, 21), in(2, 30), in(3, 40)));
+  }
+
+  @Test
+  void dropJobsFollowRuleOne() {
+    TreeShape tree = base().compacting(42).build();
+    assertOneViolationStartingWith(tree, drop(in(3, 42)), "rule 1: file 42 in level 3 is already");
+    assertOneViolationStartingWith(tree, drop(in(2, 99)), "rule 1: file 99");
+  }
+
+  @Test
+  void droppedFilesMustNotOverlapARunningJobsOutput() {
+    TreeShape tree = base().running(1, 550, 700).build();
+    assertOneViolationStartingWith(tree, drop(in(3, 42)), "rule 5: dropped file 42 overlaps");
+    assertViolations(tree, drop(in(3, 40)));
+  }
 }

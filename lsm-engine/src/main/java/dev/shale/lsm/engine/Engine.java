@@ -15,6 +15,12 @@ import dev.shale.lsm.api.TransactionOptions;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.api.WriteOptions;
 import dev.shale.lsm.api.WriteStallException;
+import dev.shale.lsm.api.event.BackgroundErrorEvent;
+import dev.shale.lsm.api.event.CommitGroupEvent;
+import dev.shale.lsm.api.event.CompactionEvent;
+import dev.shale.lsm.api.event.FlushEvent;
+import dev.shale.lsm.api.event.TableDeletedEvent;
+import dev.shale.lsm.api.event.WriteStallEvent;
 import dev.shale.lsm.engine.compaction.CompactionScheduler;
 import dev.shale.lsm.engine.read.LevelIterator;
 import dev.shale.lsm.engine.read.MergingIterator;
@@ -163,6 +169,9 @@ public final class Engine implements Db {
   private final AtomicBoolean syncQueued = new AtomicBoolean();
   private volatile long writerEpoch;
   private DbStats.Recovery recovery = DbStats.Recovery.NONE; // set in open()
+  private final Listeners listeners;
+  private volatile @Nullable String lastErrorWhat; // the background error not yet recovered from
+  private WriteStallEvent.State stallState = WriteStallEvent.State.NORMAL; // commit leader only
 
   @SuppressWarnings(
       "NullAway.Init") // versions, wal, compactions, active, superVersion: set in open()
@@ -200,6 +209,7 @@ public final class Engine implements Db {
     this.flushExecutor = Executors.newSingleThreadExecutor(threads("shale-flush"));
     this.compactionExecutor =
         Executors.newFixedThreadPool(options.compactionThreads(), threads("shale-compaction"));
+    this.listeners = new Listeners(parts.listeners());
     this.errors = new BackgroundErrors(directory, this::resumeAfterError, this::afterErrorChange);
     this.lifetime = LifetimeCounters.load(storage, directory);
   }
@@ -293,7 +303,8 @@ public final class Engine implements Db {
             parts.tableFormats(),
             parts.blockCache(),
             parts.compaction(),
-            parts.transactions());
+            parts.transactions(),
+            parts.listeners());
     Engine engine = null;
     try {
       engine = new Engine(directory, options, reading, access, null, true);
@@ -371,6 +382,7 @@ public final class Engine implements Db {
       quarantined = audit.dispose();
       versions = VersionSet.open(storage, directory, options.numLevels(), this::releaseFile);
     }
+    versions.onWritten(event -> listeners.tell(l -> l.onManifestWritten(event)));
     if (fileNumberFloor > versions.peekNextFileNumber()) {
       versions.logAndApply(new VersionEdit().nextFileNumber(fileNumberFloor));
     }
@@ -710,7 +722,8 @@ public final class Engine implements Db {
             claim.claim().id() + 1,
             claim.shipAfter(),
             config.gcGraceMillis(),
-            config.pausePoints());
+            config.pausePoints(),
+            event -> listeners.tell(l -> l.onManifestWritten(event)));
     remoteSync = sync;
     try {
       sync.sync();
@@ -787,11 +800,26 @@ public final class Engine implements Db {
    * table) and starts a new one. Only while opening: no writer or flush runs yet.
    */
   private void flushActiveWhileOpening(VersionEdit edit) throws IOException {
+    long start = System.nanoTime();
     List<FileMeta> files = writeLevel0(active);
     edit.lastSequence(active.largestSequence());
     files.forEach(f -> edit.addFile(0, f));
     versions.logAndApply(edit);
+    tellFlushed(files, active.largestSequence(), start);
     active = newMemtable();
+  }
+
+  private void tellFlushed(List<FileMeta> files, long largestSequence, long startNanos) {
+    if (!listeners.isEmpty()) {
+      FlushEvent event =
+          new FlushEvent(
+              files.stream().map(FileMeta::fileId).toList(),
+              files.stream().mapToLong(FileMeta::entryCount).sum(),
+              files.stream().mapToLong(FileMeta::sizeBytes).sum(),
+              largestSequence,
+              System.nanoTime() - startNanos);
+      listeners.tell(l -> l.onFlushCompleted(event));
+    }
   }
 
   /** Applies one replayed batch; a memtable that fills up during replay is flushed right away. */
@@ -918,6 +946,7 @@ public final class Engine implements Db {
 
   /** The commit leader's work for one group: make room, log, apply, publish. */
   private void commitGroup(List<PendingWrite> submitted) {
+    long groupStart = System.nanoTime();
     List<PendingWrite> group;
     try {
       group = makeRoomForWrite(submitted);
@@ -939,6 +968,7 @@ public final class Engine implements Db {
       bytes += w.batch().encodedLength();
       operations += w.batch().count();
     }
+    long logStart = System.nanoTime();
     walLock.lock();
     try {
       for (PendingWrite w : group) {
@@ -958,6 +988,7 @@ public final class Engine implements Db {
     } finally {
       walLock.unlock();
     }
+    long logNanos = System.nanoTime() - logStart;
     WalShipper ship = shipper;
     if (ship != null) {
       try {
@@ -985,6 +1016,12 @@ public final class Engine implements Db {
     counters.operations.addAndGet(operations);
     counters.userBytes.addAndGet(bytes);
     counters.groups.incrementAndGet();
+    if (!listeners.isEmpty()) {
+      CommitGroupEvent event =
+          new CommitGroupEvent(
+              group.size(), operations, bytes, sync, logNanos, System.nanoTime() - groupStart);
+      listeners.tell(l -> l.onCommitGroup(event));
+    }
     group.forEach(w -> w.complete(null));
   }
 
@@ -1036,12 +1073,17 @@ public final class Engine implements Db {
                   || (options.maxImmutableMemtables() >= 3
                       && immutableCount() >= options.maxImmutableMemtables() - 1);
           if (slow && !delayed) {
+            stallChanged(WriteStallEvent.State.DELAYED, slowCause(level0, pending));
             group = failNoSlowdown(group, "writes are being slowed down");
             delay(group);
             delayed = true;
           }
+          if (!slow) {
+            stallChanged(WriteStallEvent.State.NORMAL, "");
+          }
           return group;
         }
+        stallChanged(WriteStallEvent.State.STOPPED, stop);
         group = failNoSlowdown(group, "writes are stopped: " + stop);
         if (group.isEmpty()) {
           return group;
@@ -1073,6 +1115,25 @@ public final class Engine implements Db {
       if (stopped || delayed) {
         counters.stallMicros.addAndGet((System.nanoTime() - start) / 1000);
       }
+    }
+  }
+
+  private String slowCause(int level0, long pending) {
+    if (level0 >= options.level0SlowdownTrigger()) {
+      return "level 0 has " + level0 + " files";
+    }
+    if (pending >= options.softPendingCompactionBytes()) {
+      return pending + " bytes are waiting for compaction";
+    }
+    return immutableCount() + " memtables are waiting for flush";
+  }
+
+  /** Tells listeners when the stall state changes. Commit leader only. */
+  private void stallChanged(WriteStallEvent.State state, String cause) {
+    if (state != stallState) {
+      stallState = state;
+      WriteStallEvent event = new WriteStallEvent(state, cause);
+      listeners.tell(l -> l.onWriteStall(event));
     }
   }
 
@@ -1153,6 +1214,7 @@ public final class Engine implements Db {
   }
 
   private void flush(MemtableHandle memtable) throws IOException {
+    long start = System.nanoTime();
     List<FileMeta> files = memtable.isEmpty() ? List.of() : writeLevel0(memtable);
     VersionEdit edit =
         new VersionEdit()
@@ -1182,6 +1244,7 @@ public final class Engine implements Db {
     counters.flushes.incrementAndGet();
     files.forEach(f -> counters.flushedBytes.addAndGet(f.sizeBytes()));
     LOG.debug("flushed {} into {}", memtable, files);
+    tellFlushed(files, memtable.largestSequence(), start);
     lifetime.persist(sinceOpen());
     compactions.refreshPendingBytes();
     wakeStalledWriters();
@@ -1243,7 +1306,10 @@ public final class Engine implements Db {
       storage.delete(tables.path(file.fileId()));
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not delete obsolete table {}; it will be deleted on the next open", file, e);
+      return;
     }
+    TableDeletedEvent event = new TableDeletedEvent(file.fileId());
+    listeners.tell(l -> l.onTableDeleted(event));
   }
 
   @Override
@@ -1626,13 +1692,23 @@ public final class Engine implements Db {
 
   /** Records a background error (the Db turns read-only) and returns what to throw. */
   private RuntimeException onBackgroundError(String what, Throwable error) {
-    return errors.record(what, error);
+    RuntimeException failure = errors.record(what, error);
+    lastErrorWhat = what;
+    BackgroundErrorEvent event = new BackgroundErrorEvent(what, String.valueOf(error), false);
+    listeners.tell(l -> l.onBackgroundError(event));
+    return failure;
   }
 
   /** After the error state changed: wake stalled writers; after a recovery, resume work. */
   private void afterErrorChange() {
     wakeStalledWriters();
     if (!closing && !errors.writesRefused()) {
+      String what = lastErrorWhat;
+      if (what != null) {
+        lastErrorWhat = null;
+        BackgroundErrorEvent event = new BackgroundErrorEvent(what, "", true);
+        listeners.tell(l -> l.onBackgroundError(event));
+      }
       compactions.maybeSchedule();
       requestRemoteSync();
     }
@@ -2026,6 +2102,11 @@ public final class Engine implements Db {
     @Override
     public boolean mayStartWork() {
       return !closing && !errors.stopsBackgroundWork();
+    }
+
+    @Override
+    public void compacted(CompactionEvent event) {
+      listeners.tell(l -> l.onCompactionCompleted(event));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine;
 
+import dev.shale.lsm.api.event.DbListener;
 import dev.shale.lsm.spi.ProviderRegistry;
 import dev.shale.lsm.spi.cache.BlockCacheProvider;
 import dev.shale.lsm.spi.compaction.CompactionStrategyProvider;
@@ -8,6 +9,7 @@ import dev.shale.lsm.spi.memtable.MemtableProvider;
 import dev.shale.lsm.spi.sstable.SSTableFormat;
 import dev.shale.lsm.spi.txn.TransactionProvider;
 import dev.shale.lsm.spi.wal.WalProvider;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param blockCache the block cache
  * @param compaction the compaction strategy
  * @param transactions optimistic transactions, or null when none is installed
+ * @param listeners told what the Db does as it works
  */
 public record EngineParts(
     Storage storage,
@@ -31,4 +34,10 @@ public record EngineParts(
     ProviderRegistry<SSTableFormat> tableFormats,
     BlockCacheProvider blockCache,
     CompactionStrategyProvider compaction,
-    @Nullable TransactionProvider transactions) {}
+    @Nullable TransactionProvider transactions,
+    List<DbListener> listeners) {
+
+  public EngineParts {
+    listeners = List.copyOf(listeners);
+  }
+}

@@ -11,6 +11,7 @@ import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.api.WriteOptions;
 import dev.shale.lsm.server.protocol.BearerToken;
 import dev.shale.lsm.server.protocol.ErrorCodes;
+import dev.shale.lsm.server.protocol.RequestSize;
 import dev.shale.lsm.server.protocol.StatsMessages;
 import dev.shale.lsm.server.v1.CreateSnapshotRequest;
 import dev.shale.lsm.server.v1.CreateSnapshotResponse;
@@ -41,6 +42,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -74,6 +76,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ShaleClient implements AutoCloseable {
   private final ManagedChannel channel;
+
   private final ShaleGrpc.ShaleBlockingStub stub;
   private final Duration deadline;
   private final @Nullable Duration scanDeadline;
@@ -141,6 +144,16 @@ public final class ShaleClient implements AutoCloseable {
     return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * A stub for a write request of {@code bytes}, which it declares (see {@link RequestSize}): a
+   * server that cannot take a large write now says so before its bytes are sent, and lets a small
+   * one through even while this connection waits out a retry hint for a large one.
+   */
+  private ShaleGrpc.ShaleBlockingStub sized(int bytes) {
+    return unary()
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(RequestSize.declaring(bytes)));
+  }
+
   /** Sets {@code key} to {@code value} with the server's default durability. */
   public void put(byte[] key, byte[] value) {
     put(key, value, WriteOptions.DEFAULT);
@@ -154,7 +167,7 @@ public final class ShaleClient implements AutoCloseable {
             .setValue(ByteString.copyFrom(value))
             .setOptions(wire(options))
             .build();
-    call(() -> unary().put(request));
+    call(() -> sized(request.getSerializedSize()).put(request));
   }
 
   /** Deletes {@code key} with the server's default durability. */
@@ -182,7 +195,7 @@ public final class ShaleClient implements AutoCloseable {
     WriteRequest.Builder request = WriteRequest.newBuilder().setOptions(wire(options));
     addOperations(batch, request);
     WriteRequest built = request.build();
-    call(() -> unary().write(built));
+    call(() -> sized(built.getSerializedSize()).write(built));
   }
 
   /** Writes {@code batch} only if every expectation holds; used by {@link RemoteTransaction}. */
@@ -191,7 +204,7 @@ public final class ShaleClient implements AutoCloseable {
         WriteRequest.newBuilder().setOptions(wire(options)).addAllExpectations(expectations);
     addOperations(batch, request);
     WriteRequest built = request.build();
-    call(() -> unary().write(built));
+    call(() -> sized(built.getSerializedSize()).write(built));
   }
 
   private static void addOperations(WriteBatch batch, WriteRequest.Builder request) {

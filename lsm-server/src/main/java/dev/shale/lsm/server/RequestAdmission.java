@@ -5,9 +5,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.WireFormat;
 import dev.shale.lsm.server.protocol.ErrorCodes;
+import dev.shale.lsm.server.protocol.RequestSize;
 import dev.shale.lsm.server.v1.ShaleGrpc;
 import io.grpc.Attributes;
 import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -63,12 +65,15 @@ final class RequestAdmission {
   static final Duration MEMORY_RETRY = Duration.ofMillis(200);
 
   private final MemoryBudget budget;
+  private final LargeWriteLane largeWrites;
   private final int maxOperations;
   private final int maxExpectations;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  RequestAdmission(MemoryBudget budget, int maxOperations, int maxExpectations) {
+  RequestAdmission(
+      MemoryBudget budget, LargeWriteLane largeWrites, int maxOperations, int maxExpectations) {
     this.budget = budget;
+    this.largeWrites = largeWrites;
     this.maxOperations = maxOperations;
     this.maxExpectations = maxExpectations;
   }
@@ -81,6 +86,7 @@ final class RequestAdmission {
   /** The memory held by one call: the request's permit, which the service may grow. */
   static final class CallMemory {
     private volatile MemoryBudget.@Nullable Permit permit;
+    private volatile Runnable leaveLane = () -> {};
 
     /**
      * Adds {@code bytes} (a response about to be sent) to the call's share.
@@ -97,6 +103,8 @@ final class RequestAdmission {
     }
 
     void release() {
+      leaveLane.run();
+      leaveLane = () -> {};
       MemoryBudget.Permit p = permit;
       if (p != null) {
         p.close();
@@ -139,6 +147,17 @@ final class RequestAdmission {
     ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
     ServerCallHandler<InputStream, R> admitted =
         (call, headers) -> {
+          Object connection = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+          if (isPut || isWrite) {
+            StatusRuntimeException early =
+                largeWrites.refuseEarly(connection, RequestSize.declared(headers));
+            if (early != null) {
+              // Refused before the request is asked for: its bytes are never read.
+              Metadata trailers = early.getTrailers();
+              call.close(early.getStatus(), trailers == null ? new Metadata() : trailers);
+              return new ServerCall.Listener<>() {};
+            }
+          }
           CallMemory memory = new CallMemory();
           Context context = Context.current().withValue(MEMORY, memory);
           ServerCall<Q, R> typed = new TypedCall<>(call, original);
@@ -151,7 +170,7 @@ final class RequestAdmission {
           }
           inFlight.incrementAndGet();
           return new AdmittingListener<>(
-              call, listener, context, memory, prototype, isWrite, isPut || isWrite);
+              call, listener, context, memory, prototype, isWrite, isPut || isWrite, connection);
         };
     return ServerMethodDefinition.create(bytes, admitted);
   }
@@ -165,6 +184,7 @@ final class RequestAdmission {
     private final MessageLite prototype;
     private final boolean isWrite;
     private final boolean carriesData;
+    private final @Nullable Object connection;
     private boolean closedHere;
     private boolean ended;
 
@@ -175,8 +195,10 @@ final class RequestAdmission {
         CallMemory memory,
         MessageLite prototype,
         boolean isWrite,
-        boolean carriesData) {
+        boolean carriesData,
+        @Nullable Object connection) {
       this.call = call;
+      this.connection = connection;
       this.delegate = delegate;
       this.context = context;
       this.memory = memory;
@@ -218,9 +240,13 @@ final class RequestAdmission {
       } catch (IOException e) {
         throw Status.INTERNAL.withDescription("cannot read the request").asRuntimeException();
       }
+      if (carriesData) {
+        memory.leaveLane = largeWrites.enter(connection, size);
+      }
       MemoryBudget.Permit permit =
           budget.tryAcquire(CALL_OVERHEAD + (long) Math.max(size, 0) * (carriesData ? 2 : 1));
       if (permit == null) {
+        memory.release();
         throw refused(size);
       }
       memory.permit = permit;

@@ -157,7 +157,11 @@ public final class ShaleServer implements AutoCloseable {
             });
     this.budget = new MemoryBudget(limits.memoryBudgetBytes());
     this.admission =
-        new RequestAdmission(budget, limits.maxWriteOperations(), limits.maxExpectations());
+        new RequestAdmission(
+            budget,
+            LargeWriteLane.forDb(b.db, ShaleServer::heapAfterLastGc),
+            limits.maxWriteOperations(),
+            limits.maxExpectations());
     this.snapshots =
         new SnapshotLeases(
             b.db, b.snapshotLease.toNanos(), limits.maxSnapshotsPerClient(), limits.maxSnapshots());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shale.lsm.api.KeyValue;
 import dev.shale.lsm.api.ReadOptions;
-import dev.shale.lsm.client.ServerBusyException;
 import dev.shale.lsm.client.ShaleClient;
 import dev.shale.lsm.server.v1.ServerStats;
 import io.grpc.Grpc;
@@ -177,41 +176,40 @@ class MixedLoadBench {
                       counts[id] = n;
                     }));
       }
+      Process flooder = null;
       if (flood) {
-        for (int f = 0; f < FLOODERS; f++) {
-          int id = f;
-          threads.add(
-              Thread.ofPlatform()
-                  .name("flood-" + f)
-                  .start(
-                      () -> {
-                        byte[] big = new byte[8 << 20];
-                        try (ShaleClient client =
-                            ShaleClient.builder("127.0.0.1", server.port()).build()) {
-                          for (int i = 0; System.nanoTime() < end && !stop.get(); i++) {
-                            try {
-                              client.put(
-                                  ("flood-" + id + "-" + (i % 4)).getBytes(StandardCharsets.UTF_8),
-                                  big);
-                              floodAccepted.incrementAndGet();
-                            } catch (ServerBusyException e) {
-                              floodRefused.incrementAndGet();
-                            } catch (RuntimeException e) {
-                              if (e.getMessage() != null
-                                  && e.getMessage().contains("RESOURCE_EXHAUSTED")) {
-                                floodRefused.incrementAndGet();
-                              } else if (floodOther.incrementAndGet() < 5) {
-                                System.err.println("flood: " + e);
-                              }
-                            }
-                          }
-                        }
-                      }));
-        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        flooder =
+            new ProcessBuilder(
+                    java,
+                    "-Xmx512m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    FloodClient.class.getName(),
+                    Integer.toString(server.port()),
+                    Integer.toString(FLOODERS),
+                    Integer.toString(seconds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
       }
       long began = System.nanoTime();
       for (Thread t : threads) {
         t.join();
+      }
+      if (flooder != null) {
+        String line;
+        try (var out =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(flooder.getInputStream(), StandardCharsets.UTF_8))) {
+          line = out.readLine();
+        }
+        flooder.waitFor();
+        if (line != null && line.startsWith("flood ")) {
+          String[] f = line.split(" ");
+          floodAccepted.set(Long.parseLong(f[1]));
+          floodRefused.set(Long.parseLong(f[2]));
+          floodOther.set(Long.parseLong(f[3]));
+        }
       }
       double took = (System.nanoTime() - began) / 1e9;
       long total = Arrays.stream(counts).asLongStream().sum();

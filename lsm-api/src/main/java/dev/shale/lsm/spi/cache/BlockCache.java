@@ -9,7 +9,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Capacity: the sum of {@link CacheableBlock#sizeInBytes()} of held blocks stays at or below
  * {@link #capacityBytes()} once eviction has caught up (an implementation may briefly exceed it
- * while evicting asynchronously; {@link #cleanUp()} finishes pending eviction).
+ * while evicting asynchronously; {@link #cleanUp()} finishes pending eviction). A block heavier
+ * than the whole capacity is returned to its caller but not kept. After {@code cleanUp()}, {@link
+ * #stats()} is exact: {@code usedBytes} is the sum of the weights of the blocks {@link
+ * #getIfPresent} finds, {@code entries} their number, and every block loaded and no longer held was
+ * either evicted for capacity (counted in {@code evictions}) or invalidated (not counted).
+ *
+ * <p>After {@link #close()}, {@link #get} and {@link #getIfPresent} throw {@link
+ * IllegalStateException}; {@code close}, {@link #stats()} and {@link #capacityBytes()} still work.
  */
 public interface BlockCache extends AutoCloseable {
 

@@ -6,9 +6,15 @@ import java.util.Set;
 /** Creates block caches of one kind. Stateless and thread-safe. */
 public interface BlockCacheProvider extends NamedProvider {
 
-  /** What this provider's caches do; anything not listed counts as unsupported. */
+  /**
+   * What this provider's caches do, the same set on every call; anything not listed counts as
+   * unsupported.
+   */
   Set<BlockCacheCapability> capabilities();
 
-  /** A new, empty cache holding at most {@code capacityBytes} of blocks. */
+  /**
+   * A new, empty cache (all {@link BlockCacheStats} zero) holding at most {@code capacityBytes} of
+   * blocks, which {@link BlockCache#capacityBytes()} returns.
+   */
   BlockCache create(long capacityBytes);
 }

@@ -3,8 +3,9 @@ package dev.shale.lsm.spi.cache;
 /**
  * Block cache counters.
  *
- * @param hits gets answered from the cache
- * @param misses gets that had to load (or found nothing, for getIfPresent)
+ * @param hits {@code get} and {@code getIfPresent} calls answered from the cache
+ * @param misses {@code get} calls that had to load and {@code getIfPresent} calls that found
+ *     nothing: every call is either a hit or a miss
  * @param loads successful loads
  * @param evictions blocks evicted for capacity
  * @param usedBytes weight of the blocks held now

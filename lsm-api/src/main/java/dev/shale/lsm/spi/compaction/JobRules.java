@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The validity check for a {@link CompactionJob} against a {@link TreeShape}: the numbered rules in
- * {@link CompactionJob}'s Javadoc, plus what its parameter documentation states (levels listed
- * shallowest first and at most once, each level's files in that level's order, a positive target
- * file size). The engine refuses a job for which {@link #violations} is not empty; the conformance
- * kit checks every job a strategy picks with it.
+ * {@link CompactionJob}'s Javadoc (1 to 4 for a merge job, 1 and 5 for a drop job), plus what its
+ * parameter documentation states (levels listed shallowest first and at most once, each level's
+ * files in that level's order, a positive target file size for a merge). The engine refuses a job
+ * for which {@link #violations} is not empty; the conformance kit checks every job a strategy picks
+ * with it.
  *
  * <p>Key ranges are inclusive and compared with {@link KeyOrder#compareKeys}: two files overlap
  * when neither lies entirely before the other. Stateless and thread-safe; it reads the given tree
@@ -28,8 +29,9 @@ public final class JobRules {
 
   /**
    * Every rule {@code job} breaks on {@code tree}, one human-readable sentence each, in rule order;
-   * empty when the job is valid. Runs in time linear in the number of files in the tree plus the
-   * number of inputs and running jobs.
+   * empty when the job is valid. For a merge job it runs in time linear in the number of files in
+   * the tree plus the number of inputs and running jobs; for a drop job, in the number of inputs
+   * times that.
    *
    * @throws NullPointerException if either argument is null
    */
@@ -125,6 +127,10 @@ public final class JobRules {
     if (listedFiles == 0) {
       out.add("rule 1: the job lists no input file");
     }
+    if (job.isDrop()) {
+      dropViolations(tree, job, inputs, where, out);
+      return out;
+    }
 
     // Rule 2.
     int outputLevel = job.outputLevel();
@@ -210,6 +216,55 @@ public final class JobRules {
       out.add("targetFileBytes must be positive, but is " + job.targetFileBytes());
     }
     return out;
+  }
+
+  /** Rule 5: what a drop job leaves behind must not hold older versions of what it drops. */
+  private static void dropViolations(
+      TreeShape tree,
+      CompactionJob job,
+      Set<Long> inputs,
+      Map<Long, Location> where,
+      List<String> out) {
+    for (Long id : job.inputFileIds()) {
+      Location location = where.get(id);
+      if (location == null) {
+        continue; // reported under rule 1
+      }
+      FileShape dropped = tree.level(location.level).files().get(location.position);
+      for (int level = location.level; level < tree.numLevels(); level++) {
+        List<FileShape> files = tree.level(level).files();
+        // Level 0 is newest first: only files after the dropped one are older. In a deeper level
+        // the dropped file's neighbours do not overlap it, so the whole level can be scanned.
+        int first =
+            level == location.level ? (level == 0 ? location.position + 1 : files.size()) : 0;
+        for (int i = first; i < files.size(); i++) {
+          FileShape older = files.get(i);
+          if (!inputs.contains(older.fileId())
+              && overlaps(older, dropped.smallestKey(), dropped.largestKey())) {
+            out.add(
+                "rule 5: file "
+                    + older.fileId()
+                    + " in level "
+                    + level
+                    + " is older than dropped file "
+                    + id
+                    + " and overlaps it, but is not dropped (its older versions would reappear)");
+          }
+        }
+      }
+      for (RunningJob running : tree.runningJobs()) {
+        if (overlaps(dropped, running.smallestKey(), running.largestKey())) {
+          out.add(
+              "rule 5: dropped file "
+                  + id
+                  + " overlaps the output range ["
+                  + show(running.smallestKey())
+                  + ", "
+                  + show(running.largestKey())
+                  + "] of a running job");
+        }
+      }
+    }
   }
 
   /** Whether {@code job} is valid on {@code tree}: shorthand for empty {@link #violations}. */

@@ -7,6 +7,8 @@ package dev.shale.lsm.spi.compaction;
  * @param maxLevel0Files level-0 files never exceed this after the picked jobs ran
  * @param maxSortedRuns sorted runs (level-0 files plus non-empty deeper levels) never exceed this
  * @param maxSpaceAmplification total bytes over the bytes of the last non-empty level never exceed
- *     this once the tree holds more than a few files
+ *     this once the tree holds more than a few files; 0, or at least 1 and finite
+ *     <p>The bounds must agree: none is negative, and with both set, {@code maxLevel0Files <=
+ *     maxSortedRuns} (each level-0 file is a sorted run).
  */
 public record StrategyBounds(int maxLevel0Files, int maxSortedRuns, double maxSpaceAmplification) {}

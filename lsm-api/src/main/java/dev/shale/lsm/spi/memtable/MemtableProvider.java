@@ -6,9 +6,12 @@ import java.util.Set;
 /** Creates memtables of one kind. Stateless and thread-safe. */
 public interface MemtableProvider extends NamedProvider {
 
-  /** What this provider's memtables support; anything not listed counts as unsupported. */
+  /**
+   * What this provider's memtables support, the same set on every call; anything not listed counts
+   * as unsupported.
+   */
   Set<MemtableCapability> capabilities();
 
-  /** A new, empty memtable. */
+  /** A new, empty memtable that shares no state with any other. */
   Memtable create(MemtableOptions options);
 }

@@ -14,6 +14,10 @@ public enum ObjectStoreCapability {
   PUT_IF_MATCH,
   /** {@link ObjectStore#list} returns keys in lexicographic order. */
   SORTED_LISTING,
-  /** {@link ObjectStore#list} honours {@code startAfter}; without it the argument is ignored. */
+  /**
+   * {@link ObjectStore#list} honours {@code startAfter}; without it the argument is ignored.
+   * Requires {@link #SORTED_LISTING} (declaring it alone is contradictory: pages cannot continue
+   * after a key of an unsorted listing).
+   */
   LIST_START_AFTER
 }

@@ -6,10 +6,14 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 
-/** Opens object stores for some URI schemes. Stateless and thread-safe. */
+/**
+ * Opens object stores for some URI schemes. Stateless and thread-safe. Found with {@link
+ * java.util.ServiceLoader} (register it with {@code provides} in module-info and in {@code
+ * META-INF/services}), and listed by the engine's {@code Shale.installedProviders()}.
+ */
 public interface ObjectStoreProvider extends NamedProvider {
 
-  /** The URI schemes handled, e.g. {@code "s3"} or {@code "file"}. */
+  /** The URI schemes handled, e.g. {@code "s3"} or {@code "file"}: non-empty, lower case. */
   Set<String> schemes();
 
   /**
@@ -17,7 +21,8 @@ public interface ObjectStoreProvider extends NamedProvider {
    * (endpoint, region, path-style, credentials), with the URI's query parameters taking the same
    * names.
    *
-   * @throws IllegalArgumentException for a malformed URI or option
+   * @throws IllegalArgumentException for a malformed URI or option, or a URI whose scheme is not
+   *     one of {@link #schemes()}
    * @throws IOException when the store cannot be reached or the bucket does not exist
    */
   ObjectStore open(URI uri, Map<String, String> options) throws IOException;

@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * A conditional put found the condition false (HTTP 412): the key exists for {@code ifAbsent}, or
- * has another entity tag for {@code ifMatch}. Nothing was written.
+ * has another entity tag, or does not exist, for {@code ifMatch}. Nothing was written. {@link
+ * #key()} names the key.
  */
 public class PreconditionFailedException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -11,7 +11,10 @@ public sealed interface PutCondition {
     return None.INSTANCE;
   }
 
-  /** Write only when no object has the key (S3 {@code If-None-Match: *}). */
+  /**
+   * Write only when no object has the key (S3 {@code If-None-Match: *}); an empty object counts.
+   * After a delete the key is free again.
+   */
   static PutCondition ifAbsent() {
     return IfAbsent.INSTANCE;
   }

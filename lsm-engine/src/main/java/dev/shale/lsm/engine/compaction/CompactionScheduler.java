@@ -1,5 +1,6 @@
 package dev.shale.lsm.engine.compaction;
 
+import dev.shale.lsm.api.event.CompactionEvent;
 import dev.shale.lsm.engine.read.LevelIterator;
 import dev.shale.lsm.engine.read.MergingIterator;
 import dev.shale.lsm.engine.read.TableCache;
@@ -35,10 +36,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs compactions: asks the {@link CompactionStrategy} for jobs whenever the tree changes, checks
  * each against {@link JobRules}, runs up to {@code maxJobs} at once on background threads, and
- * installs each result atomically through the host. Manual compactions ({@link #compactRange})
- * pause automatic picking, stop the running automatic jobs (whose work the manual one redoes, so
- * letting them finish would write the data twice), and merge a key range down to the last level,
- * rewriting every file even when one alone would otherwise just move.
+ * installs each result atomically through the host. A drop job deletes its files through a version
+ * edit, as a merge deletes its inputs, and waits while an open snapshot may see their data. Manual
+ * compactions ({@link #compactRange}) pause automatic picking, stop the running automatic jobs
+ * (whose work the manual one redoes, so letting them finish would write the data twice), and merge
+ * a key range down to the last level, rewriting every file even when one alone would otherwise just
+ * move.
  */
 public final class CompactionScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(CompactionScheduler.class);
@@ -62,6 +65,9 @@ public final class CompactionScheduler {
 
     /** A job failed in a way that leaves the Db unable to continue safely. */
     void onBackgroundError(String what, Throwable error);
+
+    /** A job was installed: tells the Db's listeners. */
+    void compacted(CompactionEvent event);
 
     /**
      * Whether background jobs may start: false after a background error until it is recovered from,
@@ -128,6 +134,12 @@ public final class CompactionScheduler {
                 strategyName,
                 job,
                 problems);
+            return;
+          }
+          if (job.isDrop() && !snapshotsAllowDrop(version, job)) {
+            // Snapshot promises to keep what it can see; the strategy is asked again after the
+            // next flush or job.
+            LOG.debug("drop job {} waits for older snapshots to close", job);
             return;
           }
           RunningJob slot = reserve(shape, job);
@@ -230,7 +242,9 @@ public final class CompactionScheduler {
         if (running.isEmpty() && !shuttingDown) {
           Version version = host.acquireVersion();
           try {
-            if (strategy.pickJob(version.shape(compacting, running)).isEmpty()) {
+            Optional<CompactionJob> next = strategy.pickJob(version.shape(compacting, running));
+            if (next.isEmpty()
+                || (next.get().isDrop() && !snapshotsAllowDrop(version, next.get()))) {
               return;
             }
           } finally {
@@ -299,6 +313,25 @@ public final class CompactionScheduler {
     return runningEntriesDone.get();
   }
 
+  /**
+   * Whether no open snapshot may see data in the files {@code job} drops: each snapshot is older
+   * than every dropped file's smallest sequence.
+   */
+  private boolean snapshotsAllowDrop(Version version, CompactionJob job) {
+    long[] snapshots = host.liveSnapshots();
+    if (snapshots.length == 0) {
+      return true;
+    }
+    long newest = snapshots[snapshots.length - 1];
+    Set<Long> dropped = new HashSet<>(job.inputFileIds());
+    for (FileMeta f : version.allFiles()) {
+      if (dropped.contains(f.fileId()) && f.smallestSequence() <= newest) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private RunningJob reserve(TreeShape shape, CompactionJob job) {
     byte[][] range = keyRange(shape, job);
     RunningJob slot = new RunningJob(job.outputLevel(), range[0], range[1]);
@@ -363,11 +396,40 @@ public final class CompactionScheduler {
         single.add(f);
       }
     }
+    List<Long> inputIds = single.stream().map(FileMeta::fileId).toList();
+    if (job.isDrop()) {
+      host.install(edit); // open iterators keep the files they read until they close
+      completed.incrementAndGet();
+      LOG.info("dropped {} files ({} B): {}", single.size(), inputBytes, job.reason());
+      host.compacted(
+          new CompactionEvent(
+              CompactionEvent.Kind.DROP,
+              strategyName,
+              job.outputLevel(),
+              inputIds,
+              List.of(),
+              inputBytes,
+              0,
+              System.nanoTime() - start,
+              job.reason()));
+      return;
+    }
     if (mayMove && single.size() == 1 && job.inputs().get(0).level() != job.outputLevel()) {
       edit.addFile(job.outputLevel(), single.get(0));
       host.install(edit);
       LOG.debug("moved {} to level {} ({})", single.get(0), job.outputLevel(), job.reason());
       completed.incrementAndGet();
+      host.compacted(
+          new CompactionEvent(
+              CompactionEvent.Kind.MOVE,
+              strategyName,
+              job.outputLevel(),
+              inputIds,
+              inputIds,
+              inputBytes,
+              0,
+              System.nanoTime() - start,
+              job.reason()));
       return;
     }
     runningInputEntries.addAndGet(inputEntries);
@@ -404,6 +466,17 @@ public final class CompactionScheduler {
     bytesRead.addAndGet(inputBytes);
     bytesWritten.addAndGet(sink.bytesWritten());
     micros.addAndGet(elapsedMicros);
+    host.compacted(
+        new CompactionEvent(
+            CompactionEvent.Kind.MERGE,
+            strategyName,
+            job.outputLevel(),
+            inputIds,
+            outputs.stream().map(FileMeta::fileId).toList(),
+            inputBytes,
+            sink.bytesWritten(),
+            System.nanoTime() - start,
+            job.reason()));
     LOG.info(
         "compacted {} files ({} B) into {} files ({} B) at level {} in {} ms: {}",
         single.size(),

@@ -2,6 +2,7 @@ package dev.shale.lsm.engine.remote;
 
 import dev.shale.lsm.api.CorruptionException;
 import dev.shale.lsm.api.FencedException;
+import dev.shale.lsm.api.event.ManifestWrittenEvent;
 import dev.shale.lsm.engine.PausePoints;
 import dev.shale.lsm.engine.version.FileMeta;
 import dev.shale.lsm.engine.version.Version;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,7 @@ public final class RemoteSync {
   private final String writerId;
   private final long gcGraceMillis;
   private final PausePoints points;
+  private final Consumer<ManifestWrittenEvent> onManifest;
 
   /** Files a primary of epoch E numbers from {@code E << FILE_NUMBER_EPOCH_SHIFT}. */
   public static final int FILE_NUMBER_EPOCH_SHIFT = 40;
@@ -77,7 +80,8 @@ public final class RemoteSync {
       long nextManifestId,
       long replayAfter,
       long gcGraceMillis,
-      PausePoints points)
+      PausePoints points,
+      Consumer<ManifestWrittenEvent> onManifest)
       throws IOException {
     this.data = data;
     this.wal = wal;
@@ -91,6 +95,7 @@ public final class RemoteSync {
     this.replayAfter = replayAfter;
     this.gcGraceMillis = gcGraceMillis;
     this.points = points;
+    this.onManifest = onManifest;
     for (ObjectInfo o :
         retries.call("list tables", () -> RemoteKeys.listSorted(data, RemoteKeys.TABLES, null))) {
       // A table of an earlier epoch in the bucket was uploaded by the primary that made it; one of
@@ -173,6 +178,7 @@ public final class RemoteSync {
             newer);
       }
       points.hit("sync.after-manifest");
+      onManifest.accept(new ManifestWrittenEvent(true, key, state.lastSequence(), files.size()));
       nextManifestId++;
       manifestsWritten++;
       replayAfter = after;

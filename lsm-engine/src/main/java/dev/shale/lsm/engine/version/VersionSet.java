@@ -1,6 +1,7 @@
 package dev.shale.lsm.engine.version;
 
 import dev.shale.lsm.api.CorruptionException;
+import dev.shale.lsm.api.event.ManifestWrittenEvent;
 import dev.shale.lsm.spi.KeyOrder;
 import dev.shale.lsm.spi.io.RandomAccessInput;
 import dev.shale.lsm.spi.io.SequentialOutput;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class VersionSet implements AutoCloseable {
   private @Nullable ManifestLog manifest; // null when read-only
   private long manifestNumber;
   private boolean manifestBroken;
+  private Consumer<ManifestWrittenEvent> onWritten = event -> {};
   private long logNumber;
   private long lastSequence;
   private long writerEpoch;
@@ -302,6 +305,11 @@ public final class VersionSet implements AutoCloseable {
     return current;
   }
 
+  /** Sets what is told after each record is durably appended (under this object's lock). */
+  public synchronized void onWritten(Consumer<ManifestWrittenEvent> listener) {
+    this.onWritten = listener;
+  }
+
   /** The number {@link #newFileNumber()} hands out next. */
   public long peekNextFileNumber() {
     return nextFileNumber.get();
@@ -388,6 +396,12 @@ public final class VersionSet implements AutoCloseable {
       manifestBroken = true;
       throw e;
     }
+    onWritten.accept(
+        new ManifestWrittenEvent(
+            false,
+            manifestName(manifestNumber),
+            edit.lastSequence() != null ? edit.lastSequence() : lastSequence,
+            levels.stream().mapToInt(List::size).sum()));
     Version next = new Version(levels, releaser);
     next.ref();
     Version previous = current;

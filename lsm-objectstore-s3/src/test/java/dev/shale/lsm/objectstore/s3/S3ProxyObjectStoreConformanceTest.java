@@ -26,4 +26,13 @@ class S3ProxyObjectStoreConformanceTest extends ObjectStoreConformanceTest {
     S3ProxyServer server = S3ProxyServer.shared();
     return new S3ObjectStoreProvider().open(S3ProxyServer.freshUri(), server.options());
   }
+
+  @Override
+  protected Optional<ProviderTarget> providerTarget() {
+    return Optional.of(
+        new ProviderTarget(
+            new S3ObjectStoreProvider(),
+            S3ProxyServer.freshUri(),
+            S3ProxyServer.shared().options()));
+  }
 }

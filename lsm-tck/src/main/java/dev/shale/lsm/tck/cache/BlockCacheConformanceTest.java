@@ -18,8 +18,11 @@ import dev.shale.lsm.spi.cache.BlockLoader;
 import dev.shale.lsm.spi.cache.CacheableBlock;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +41,12 @@ import org.junit.jupiter.api.Test;
  * with the capability it must hold, without it the documented fallback must hold (or the test is
  * skipped with the reason when the SPI defines none).
  *
- * <p>What passing does NOT prove: good hit ratios (eviction policy quality is not measured),
+ * <p>Accounting is checked for every retaining cache: after {@code cleanUp} the used bytes and
+ * entries are those of the blocks held, and loaded blocks no longer held were counted as evicted.
+ * The eviction policy is checked when declared: with {@link BlockCacheCapability#LRU_EVICTION} the
+ * cache holds exactly the blocks an LRU model holds.
+ *
+ * <p>What passing does NOT prove: good hit ratios (a policy other than LRU is not measured),
  * behaviour under heavy contention (the concurrency tests use a handful of threads), memory use
  * beyond the weights blocks declare, or speed.
  */
@@ -109,6 +117,119 @@ public abstract class BlockCacheConformanceTest {
   @Test
   public final void nameIsWellFormed() {
     assertTrue(PROVIDER_NAME.matcher(provider().name()).matches(), provider().name());
+  }
+
+  @Test
+  public final void declarationsAreConsistent() {
+    Set<BlockCacheCapability> capabilities = provider().capabilities();
+    assertEquals(capabilities, provider().capabilities(), "capabilities must not change");
+    if (capabilities.contains(BlockCacheCapability.LRU_EVICTION)) {
+      assertTrue(
+          capabilities.contains(BlockCacheCapability.RETAINS_BLOCKS),
+          "LRU_EVICTION without RETAINS_BLOCKS is contradictory: a cache that keeps nothing"
+              + " evicts nothing");
+    }
+  }
+
+  /**
+   * Whatever the policy, a retaining cache's figures are exact after {@code cleanUp}: the weight
+   * and number of the blocks it holds, and every loaded block either held or counted as evicted
+   * (invalidation is not eviction).
+   */
+  @Test
+  public final void weightAndEvictionsAreAccountedExactly() throws IOException {
+    assumeTrue(has(BlockCacheCapability.RETAINS_BLOCKS), "the provider declares no RETAINS_BLOCKS");
+    long capacity = 20L * BLOCK;
+    BlockCache cache = create(capacity);
+    Random random = new Random(23);
+    Map<Long, Integer> weights = new HashMap<>(); // key: file * 1000 + block
+    for (int i = 0; i < 600; i++) {
+      long file = 1 + random.nextInt(3);
+      long block = random.nextInt(60);
+      int weight = 1 + random.nextInt(3 * BLOCK);
+      int w = weights.computeIfAbsent(file * 1000 + block, k -> weight);
+      if (random.nextInt(5) == 0) {
+        cache.getIfPresent(file, block * BLOCK);
+      } else {
+        cache.get(file, block * BLOCK, new CountingLoader(file, block * BLOCK, w));
+      }
+    }
+    checkAccounting(cache, weights, capacity, "after 600 gets with eviction");
+    long evictions = cache.stats().evictions();
+    cache.invalidateFile(2);
+    cache.cleanUp();
+    checkAccounting(cache, weights, capacity, "after invalidating file 2");
+    assertEquals(evictions, cache.stats().evictions(), "invalidation is not counted as eviction");
+  }
+
+  private static void checkAccounting(
+      BlockCache cache, Map<Long, Integer> weights, long capacity, String when) {
+    cache.cleanUp();
+    BlockCacheStats stats = cache.stats();
+    long heldBytes = 0;
+    int held = 0;
+    for (Map.Entry<Long, Integer> e : weights.entrySet()) {
+      long file = e.getKey() / 1000;
+      long offset = (e.getKey() % 1000) * BLOCK;
+      if (cache.getIfPresent(file, offset) != null) {
+        held++;
+        heldBytes += e.getValue();
+      }
+    }
+    assertTrue(stats.usedBytes() <= capacity, when + ": usedBytes over capacity: " + stats);
+    assertEquals(heldBytes, stats.usedBytes(), when + ": usedBytes is the weight of held blocks");
+    assertEquals(held, stats.entries(), when + ": entries is the number of held blocks");
+  }
+
+  /**
+   * With {@link BlockCacheCapability#LRU_EVICTION}, the cache holds exactly what an LRU model of
+   * the same capacity holds, through a random mix of gets and getIfPresents of equal-sized blocks.
+   */
+  @Test
+  public final void lruEvictsTheLeastRecentlyUsedBlocks() throws IOException {
+    assumeTrue(has(BlockCacheCapability.LRU_EVICTION), "the provider declares no LRU_EVICTION");
+    int slots = 8;
+    BlockCache cache = create((long) slots * BLOCK);
+    for (int i = 0; i < slots; i++) {
+      get(cache, 1, (long) i * BLOCK);
+    }
+    assertNotNull(cache.getIfPresent(1, 0), "a full cache holds its first block");
+    get(cache, 1, (long) slots * BLOCK); // one block too many: block 1 is now the least recent
+    cache.cleanUp();
+    assertNull(cache.getIfPresent(1, BLOCK), "the least recently used block must go first");
+    assertNotNull(cache.getIfPresent(1, 0), "a block used just before the overflow must stay");
+
+    // A random mix against a model: the keys in the model's LRU order are exactly the held ones.
+    LinkedHashMap<Long, Boolean> model =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > slots;
+          }
+        };
+    BlockCache mixed = create((long) slots * BLOCK);
+    Random random = new Random(31);
+    for (int op = 1; op <= 1_500; op++) {
+      long block = random.nextInt(3 * slots);
+      if (random.nextInt(4) == 0) {
+        boolean modelHas = model.get(block) != null;
+        boolean cacheHas = mixed.getIfPresent(2, block * BLOCK) != null;
+        assertEquals(modelHas, cacheHas, "op " + op + ": getIfPresent of block " + block);
+      } else {
+        mixed.get(2, block * BLOCK, new CountingLoader(2, block * BLOCK, BLOCK));
+        model.put(block, Boolean.TRUE);
+      }
+      mixed.cleanUp();
+      if (op % 100 == 0) {
+        for (Long held : new ArrayList<>(model.keySet())) { // least recent first: keeps the order
+          assertNotNull(
+              mixed.getIfPresent(2, held * BLOCK),
+              "op " + op + ": block " + held + " is among the " + slots + " most recently used");
+          model.get(held);
+        }
+        assertEquals(slots, mixed.stats().entries(), "op " + op + ": a full cache holds");
+      }
+    }
   }
 
   @Test
@@ -355,6 +476,9 @@ public abstract class BlockCacheConformanceTest {
     cache.close();
     cache.close();
     assertThrows(IllegalStateException.class, () -> get(cache, 1, 0));
+    assertThrows(IllegalStateException.class, () -> cache.getIfPresent(1, 0));
+    assertNotNull(cache.stats(), "stats() still works after close");
+    assertEquals(1 << 20, cache.capacityBytes(), "capacityBytes() still works after close");
   }
 
   @Test

@@ -8,11 +8,14 @@ import dev.shale.lsm.spi.cache.BlockLoader;
 import dev.shale.lsm.spi.cache.CacheableBlock;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Deliberately broken {@link BlockCacheProvider} wrappers, each with one defect and the delegate's
- * declarations, so anyone can check that {@link BlockCacheConformanceTest} catches that defect.
+ * Deliberately broken block caches, each with one defect, so anyone can check that {@link
+ * BlockCacheConformanceTest} catches that defect: wrappers that keep the delegate's declarations,
+ * and stand-alone caches whose eviction breaks the {@link BlockCacheCapability#LRU_EVICTION} they
+ * declare.
  */
 public final class BrokenBlockCaches {
   private BrokenBlockCaches() {}
@@ -78,6 +81,56 @@ public final class BrokenBlockCaches {
         };
       }
     };
+  }
+
+  /**
+   * Counts the weight of every block it loads in {@code usedBytes} and never subtracts what it
+   * evicts or invalidates.
+   */
+  public static BlockCacheProvider usedBytesNeverShrinks(BlockCacheProvider delegate) {
+    return new Wrapper(delegate) {
+      @Override
+      public BlockCache create(long capacityBytes) {
+        AtomicLong loadedBytes = new AtomicLong();
+        return new ForwardingCache(delegate.create(capacityBytes)) {
+          @Override
+          public <B extends CacheableBlock> B get(long fileId, long offset, BlockLoader<B> loader)
+              throws IOException {
+            return super.get(
+                fileId,
+                offset,
+                () -> {
+                  B block = loader.load();
+                  loadedBytes.addAndGet(block.sizeInBytes());
+                  return block;
+                });
+          }
+
+          @Override
+          public BlockCacheStats stats() {
+            BlockCacheStats s = super.stats();
+            return new BlockCacheStats(
+                s.hits(), s.misses(), s.loads(), s.evictions(), loadedBytes.get(), s.entries());
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * A stand-alone cache (a {@link java.util.LinkedHashMap} without {@code accessOrder = true}) that
+   * declares {@link BlockCacheCapability#LRU_EVICTION} but evicts in load order, ignoring use.
+   */
+  public static BlockCacheProvider fifoInsteadOfLru() {
+    return LinkedBlockCache.provider("fifo-instead-of-lru", LinkedBlockCache.Order.FIFO);
+  }
+
+  /**
+   * A stand-alone cache that declares {@link BlockCacheCapability#LRU_EVICTION} but evicts the most
+   * recently used block (other than the one just loaded) instead of the least.
+   */
+  public static BlockCacheProvider evictsMostRecentlyUsed() {
+    return LinkedBlockCache.provider("evicts-most-recently-used", LinkedBlockCache.Order.MRU);
   }
 
   private abstract static class Wrapper implements BlockCacheProvider {

@@ -19,8 +19,8 @@ import java.util.Set;
 /**
  * A small model of an LSM tree driven by a {@link CompactionStrategy}: flushes add level-0 files,
  * picked jobs are checked with {@link JobRules} and applied by merging their inputs into outputs
- * split at the job's target size, and the bytes written are counted, so write and space
- * amplification can be measured without an engine.
+ * split at the job's target size (drop jobs remove their inputs), and the bytes written are
+ * counted, so write and space amplification can be measured without an engine.
  *
  * <p>The data model: keys are the longs {@code 0 <= k < 2^63}, stored as 8-byte big-endian user
  * keys. A file covers an inclusive key range in which a fraction (its density) of the keys is
@@ -50,6 +50,7 @@ public final class CompactionSimulator {
   private long compactionWriteBytes;
   private long jobs;
   private long trivialMoves;
+  private long droppedBytes;
 
   /**
    * A simulator of an empty tree.
@@ -253,6 +254,17 @@ public final class CompactionSimulator {
   private void apply(CompactionJob job) {
     jobs++;
     List<SimFile> inputs = inputsOf(job);
+    if (job.isDrop()) {
+      for (CompactionJob.LevelInputs levelInputs : job.inputs()) {
+        for (long id : levelInputs.fileIds()) {
+          levels.get(levelInputs.level()).remove(find(levelInputs.level(), id));
+        }
+      }
+      for (SimFile file : inputs) {
+        droppedBytes += file.bytes(entryBytes);
+      }
+      return;
+    }
     int output = job.outputLevel();
     int newestL0Position = Integer.MAX_VALUE;
     for (CompactionJob.LevelInputs levelInputs : job.inputs()) {
@@ -438,6 +450,11 @@ public final class CompactionSimulator {
   /** Jobs applied so far, trivial moves included. */
   public long jobs() {
     return jobs;
+  }
+
+  /** Bytes of the files drop jobs deleted. */
+  public long droppedBytes() {
+    return droppedBytes;
   }
 
   /** Jobs that were trivial moves. */

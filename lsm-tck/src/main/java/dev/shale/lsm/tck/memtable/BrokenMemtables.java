@@ -53,6 +53,15 @@ public final class BrokenMemtables {
     return wrap(provider, "keeps-caller-buffer", KeepsCallerBuffer::new);
   }
 
+  /**
+   * Counts entries in a plain {@code long} ({@code count++}): with {@link
+   * MemtableCapability#CONCURRENT_INSERT} concurrent adds lose increments, so {@code entryCount}
+   * falls short of the adds that returned.
+   */
+  public static MemtableProvider racyEntryCount(MemtableProvider provider) {
+    return wrap(provider, "racy-entry-count", RacyEntryCount::new);
+  }
+
   private static MemtableProvider wrap(
       MemtableProvider provider, String flaw, Function<Memtable, Memtable> breaker) {
     String name = provider.name() + "-" + flaw;
@@ -117,6 +126,32 @@ public final class BrokenMemtables {
     @Override
     public void freeze() {
       delegate.freeze();
+    }
+  }
+
+  private static final class RacyEntryCount extends Forwarding {
+    private long count; // the bug: a plain field, incremented without synchronisation
+
+    RacyEntryCount(Memtable delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void add(
+        long sequence,
+        EntryKind kind,
+        byte[] buffer,
+        int keyOffset,
+        int keyLength,
+        int valueOffset,
+        int valueLength) {
+      delegate.add(sequence, kind, buffer, keyOffset, keyLength, valueOffset, valueLength);
+      count++;
+    }
+
+    @Override
+    public long entryCount() {
+      return count;
     }
   }
 

@@ -18,6 +18,8 @@ import dev.shale.lsm.spi.memtable.Memtable;
 import dev.shale.lsm.spi.memtable.MemtableCapability;
 import dev.shale.lsm.spi.memtable.MemtableOptions;
 import dev.shale.lsm.spi.memtable.MemtableProvider;
+import dev.shale.lsm.tck.Races;
+import dev.shale.lsm.tck.TestEngines;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -36,7 +38,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -81,6 +85,20 @@ import org.junit.jupiter.api.Test;
  * to check that it still bites after you change it.
  */
 public abstract class MemtableConformanceTest {
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  public final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  public final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
 
   /** The implementation under test. */
   protected abstract MemtableProvider provider();
@@ -609,6 +627,64 @@ public abstract class MemtableConformanceTest {
         provider().capabilities().contains(MemtableCapability.CONCURRENT_INSERT),
         "the provider does not declare CONCURRENT_INSERT: the engine serializes its adds");
     runWritersAndReaders(4, 15_000);
+  }
+
+  /**
+   * With {@link MemtableCapability#CONCURRENT_INSERT}, {@link Memtable#entryCount()} counts every
+   * add, however many run at once. Writers add in many short rounds that start together ({@link
+   * Races}), each round into a fresh memtable where adds are quick, so their adds overlap densely
+   * even on two cores: a count kept in a plain field loses increments in every run.
+   */
+  @Test
+  public void entryCountLosesNoConcurrentAdd() throws Exception {
+    Assumptions.assumeTrue(
+        provider().capabilities().contains(MemtableCapability.CONCURRENT_INSERT),
+        "the provider does not declare CONCURRENT_INSERT: the engine serializes its adds");
+    int writers = Races.racers();
+    int rounds = 500;
+    int perRound = 500;
+    byte[][] keys = new byte[4096][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = concurrentKey(i);
+    }
+    AtomicReferenceArray<Memtable> tables = new AtomicReferenceArray<>(rounds);
+    AtomicIntegerArray finished = new AtomicIntegerArray(rounds);
+    long[] counted = new long[rounds];
+    Races.run(
+        rounds,
+        (round, writer) -> {
+          Memtable m = tables.get(round);
+          if (m == null) {
+            Memtable fresh = newMemtable(0);
+            m = tables.compareAndSet(round, null, fresh) ? fresh : tables.get(round);
+          }
+          byte[] buffer = new byte[32];
+          for (int i = 0; i < perRound; i++) {
+            long sequence = (long) i * writers + writer + 1;
+            int keyLength = writeKey(buffer, keys[i % keys.length]);
+            m.add(sequence, EntryKind.PUT, buffer, 0, keyLength, keyLength, 1);
+          }
+          if (finished.incrementAndGet(round) == writers) { // the round's last writer
+            counted[round] = m.entryCount();
+            tables.set(round, null);
+          }
+        });
+    long lost = 0;
+    for (long count : counted) {
+      lost += (long) writers * perRound - count;
+    }
+    assertEquals(
+        0,
+        lost,
+        "entryCount lost "
+            + lost
+            + " of "
+            + (long) writers * perRound * rounds
+            + " adds made by "
+            + writers
+            + " threads at once, in "
+            + rounds
+            + " memtables (a count that is not updated atomically?)");
   }
 
   /**

@@ -4,10 +4,12 @@ import dev.shale.lsm.spi.objectstore.ListPage;
 import dev.shale.lsm.spi.objectstore.NoSuchObjectException;
 import dev.shale.lsm.spi.objectstore.ObjectInfo;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
+import dev.shale.lsm.spi.objectstore.PreconditionFailedException;
 import dev.shale.lsm.spi.objectstore.PutCondition;
 import dev.shale.lsm.spi.objectstore.PutOptions;
 import dev.shale.lsm.spi.objectstore.PutResult;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,5 +129,127 @@ public final class BrokenObjectStores {
         return delegate().getRange(key, offset, length);
       }
     };
+  }
+
+  /**
+   * Listing matches the prefix anywhere in the key ({@code contains} instead of {@code
+   * startsWith}), so {@code x/wal/1} is listed under {@code wal/}. Pages stay sorted and complete.
+   */
+  public static ObjectStore listMatchesPrefixAnywhere(ObjectStore store) {
+    return new ForwardingObjectStore(store) {
+      @Override
+      public ListPage list(String prefix, @Nullable String startAfter, int maxKeys)
+          throws IOException {
+        if (maxKeys < 1) {
+          throw new IllegalArgumentException("maxKeys must be positive: " + maxKeys);
+        }
+        List<ObjectInfo> matching = new ArrayList<>();
+        String next = null;
+        do {
+          ListPage page = delegate().list("", next, 1000);
+          for (ObjectInfo info : page.objects()) {
+            if (info.key().contains(prefix)
+                && (startAfter == null || info.key().compareTo(startAfter) > 0)) {
+              matching.add(info);
+            }
+          }
+          next = page.nextStartAfter();
+        } while (next != null);
+        matching.sort(Comparator.comparing(ObjectInfo::key));
+        if (matching.size() <= maxKeys) {
+          return new ListPage(matching, null);
+        }
+        List<ObjectInfo> page = matching.subList(0, maxKeys);
+        return new ListPage(page, page.get(maxKeys - 1).key());
+      }
+    };
+  }
+
+  /**
+   * Conditional puts check the condition with {@code head} and then write unconditionally: each
+   * step is correct on its own, but two racers can both pass the check before either writes.
+   */
+  public static ObjectStore checkThenPut(ObjectStore store) {
+    return new ForwardingObjectStore(store) {
+      @Override
+      public PutResult put(String key, byte[] data, PutOptions options) throws IOException {
+        check(key, options.condition());
+        return delegate().put(key, data, new PutOptions(PutCondition.none(), options.metadata()));
+      }
+
+      @Override
+      public PutResult putFile(String key, Path file, PutOptions options) throws IOException {
+        check(key, options.condition());
+        return delegate()
+            .putFile(key, file, new PutOptions(PutCondition.none(), options.metadata()));
+      }
+
+      private void check(String key, PutCondition condition) throws IOException {
+        Optional<ObjectInfo> current = delegate().head(key);
+        switch (condition) {
+          case PutCondition.None none -> {}
+          case PutCondition.IfAbsent absent -> {
+            if (current.isPresent()) {
+              throw new PreconditionFailedException(key, key + " exists");
+            }
+          }
+          case PutCondition.IfMatch match -> {
+            if (current.isEmpty() || !current.get().etag().equals(match.etag())) {
+              throw new PreconditionFailedException(key, key + " has another etag");
+            }
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Entity tags made of the object's size and modification time in milliseconds: a same-size
+   * overwrite within one millisecond keeps the etag, so a stale If-Match succeeds.
+   */
+  public static ObjectStore etagFromSizeAndTime(ObjectStore store) {
+    return new ForwardingObjectStore(store) {
+      @Override
+      public PutResult put(String key, byte[] data, PutOptions options) throws IOException {
+        PutOptions real = options;
+        if (options.condition() instanceof PutCondition.IfMatch match) {
+          Optional<ObjectInfo> current = delegate().head(key);
+          if (current.isEmpty() || !weakEtag(current.get()).equals(match.etag())) {
+            throw new PreconditionFailedException(key, key + " has another etag");
+          }
+          real = new PutOptions(PutCondition.ifMatch(current.get().etag()), options.metadata());
+        }
+        delegate().put(key, data, real);
+        return new PutResult(weakEtag(delegate().head(key).orElseThrow()));
+      }
+
+      @Override
+      public PutResult putFile(String key, Path file, PutOptions options) throws IOException {
+        return put(key, Files.readAllBytes(file), options);
+      }
+
+      @Override
+      public Optional<ObjectInfo> head(String key) throws IOException {
+        return delegate().head(key).map(BrokenObjectStores::withWeakEtag);
+      }
+
+      @Override
+      public ListPage list(String prefix, @Nullable String startAfter, int maxKeys)
+          throws IOException {
+        ListPage page = delegate().list(prefix, startAfter, maxKeys);
+        return new ListPage(
+            page.objects().stream().map(BrokenObjectStores::withWeakEtag).toList(),
+            page.nextStartAfter());
+      }
+    };
+  }
+
+  private static String weakEtag(ObjectInfo info) {
+    return info.sizeBytes() + "-" + info.lastModified().toEpochMilli();
+  }
+
+  private static ObjectInfo withWeakEtag(ObjectInfo info) {
+    return new ObjectInfo(
+        info.key(), info.sizeBytes(), weakEtag(info), info.lastModified(), info.metadata());
   }
 }

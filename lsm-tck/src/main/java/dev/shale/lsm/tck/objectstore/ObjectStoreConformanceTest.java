@@ -17,13 +17,17 @@ import dev.shale.lsm.spi.objectstore.NoSuchObjectException;
 import dev.shale.lsm.spi.objectstore.ObjectInfo;
 import dev.shale.lsm.spi.objectstore.ObjectStore;
 import dev.shale.lsm.spi.objectstore.ObjectStoreCapability;
+import dev.shale.lsm.spi.objectstore.ObjectStoreProvider;
 import dev.shale.lsm.spi.objectstore.PreconditionFailedException;
 import dev.shale.lsm.spi.objectstore.PutCondition;
 import dev.shale.lsm.spi.objectstore.PutOptions;
 import dev.shale.lsm.spi.objectstore.PutResult;
 import dev.shale.lsm.spi.objectstore.TransientStoreException;
+import dev.shale.lsm.tck.Races;
+import dev.shale.lsm.tck.TestEngines;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +40,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -81,8 +88,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       writes on a crash passes. Crash tests of the engine and store-specific tests cover that.
  *   <li>Atomicity across processes or hosts: the races run threads of one JVM against one store
  *       instance (or one server); a lock held in process memory is enough to pass.
- *   <li>Concurrency in general: the races are short (8 writers, a few rounds) and may not hit a
- *       narrow window; a pass is evidence, not proof.
+ *   <li>Concurrency in general: the races run 2 to 4 writers for {@link #raceRounds()} rounds, each
+ *       round released by a spinning barrier so the puts overlap; that catches a check-then-write
+ *       put every run on two cores, but a rarer interleaving can pass. A pass is evidence, not
+ *       proof.
  *   <li>Scale and speed: objects are at most a few MiB, listings a few dozen keys; limits, latency
  *       and throughput are not measured.
  *   <li>Behaviour under faults (timeouts, throttling, ambiguous puts): that needs a fault-injecting
@@ -90,7 +99,24 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 public abstract class ObjectStoreConformanceTest {
-  private static final int RACERS = 8;
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
+
+  private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
+
   private static final int PAGE = 3;
 
   private @Nullable ObjectStore store;
@@ -122,10 +148,44 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   /**
+   * Rounds of each race test (put-if-absent, If-Match): every round is one key that 2 to 4 threads
+   * put at once, and exactly one must win. The default catches a check-then-write store in every
+   * run on a two-core machine; lower it only for a remote store where a round costs network round
+   * trips, knowing that a narrow race may then pass.
+   */
+  protected int raceRounds() {
+    return 1000;
+  }
+
+  /**
    * Bytes of the large objects the suite writes; stores with a smaller limit get a smaller size.
    */
   protected int largeObjectBytes() {
     return 6 << 20;
+  }
+
+  /**
+   * The provider of the store under test and a URI (with options) at which it opens a store, or
+   * empty to skip the provider tests. Return it: the suite then checks the provider's name and
+   * schemes, that it is registered for {@link ServiceLoader}, opens a working store, and refuses a
+   * URI of another scheme.
+   */
+  protected Optional<ProviderTarget> providerTarget() {
+    return Optional.empty();
+  }
+
+  /**
+   * A provider and where it opens a store.
+   *
+   * @param provider the provider of the store under test
+   * @param uri a URI of one of its schemes, at which it opens a store (keys the test writes there
+   *     are deleted again)
+   * @param options the options to open it with
+   */
+  public record ProviderTarget(ObjectStoreProvider provider, URI uri, Map<String, String> options) {
+    public ProviderTarget {
+      options = Map.copyOf(options);
+    }
   }
 
   @BeforeEach
@@ -174,6 +234,76 @@ public abstract class ObjectStoreConformanceTest {
     }
   }
 
+  // ---------------------------------------------------------------- provider
+
+  private ProviderTarget target() {
+    Optional<ProviderTarget> target = providerTarget();
+    assumeTrue(
+        target.isPresent(), "providerTarget() is empty: override it to check the provider too");
+    return target.orElseThrow();
+  }
+
+  @Test
+  final void providerNameAndSchemesAreWellFormed() {
+    ProviderTarget target = target();
+    ObjectStoreProvider provider = target.provider();
+    assertTrue(
+        PROVIDER_NAME.matcher(provider.name()).matches(),
+        "provider name '" + provider.name() + "' must match " + PROVIDER_NAME);
+    Set<String> schemes = provider.schemes();
+    assertFalse(schemes.isEmpty(), "a provider handles at least one URI scheme");
+    for (String scheme : schemes) {
+      assertTrue(
+          SCHEME.matcher(scheme).matches(),
+          "scheme '" + scheme + "' must be a lower-case URI scheme (" + SCHEME + ")");
+    }
+    assertTrue(
+        schemes.contains(target.uri().getScheme()),
+        "the target URI " + target.uri() + " has a scheme the provider does not list: " + schemes);
+  }
+
+  @Test
+  final void providerIsRegisteredForServiceLoader() {
+    ObjectStoreProvider provider = target().provider();
+    List<String> found = new ArrayList<>();
+    for (ObjectStoreProvider installed : ServiceLoader.load(ObjectStoreProvider.class)) {
+      found.add(installed.name());
+      if (installed.getClass() == provider.getClass()) {
+        assertEquals(provider.name(), installed.name());
+        return;
+      }
+    }
+    fail(
+        provider.getClass().getName()
+            + " is not registered: add it to META-INF/services/"
+            + ObjectStoreProvider.class.getName()
+            + " (and `provides` in module-info); installed: "
+            + found);
+  }
+
+  @Test
+  final void providerOpensAWorkingStore() throws IOException {
+    ProviderTarget target = target();
+    String key = "provider-check/" + UUID.randomUUID();
+    try (ObjectStore opened = target.provider().open(target.uri(), target.options())) {
+      assertFalse(opened.uri().isBlank(), "uri() is used in messages and must not be blank");
+      opened.put(key, bytes("opened by the provider"), PutOptions.unconditional());
+      assertArrayEquals(bytes("opened by the provider"), opened.get(key));
+      opened.delete(key);
+      assertEquals(Optional.empty(), opened.head(key));
+    }
+  }
+
+  @Test
+  final void providerRefusesAnotherScheme() {
+    ProviderTarget target = target();
+    URI foreign = URI.create("shale-no-such-scheme://bucket/prefix");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> target.provider().open(foreign, target.options()),
+        "a URI whose scheme is not in schemes() must be refused");
+  }
+
   // ---------------------------------------------------------------- put / get / head
 
   @Test
@@ -217,6 +347,37 @@ public abstract class ObjectStoreConformanceTest {
   }
 
   @Test
+  final void sameLengthOverwritesGetNewEtags() throws IOException {
+    // Puts of equal-length content follow each other within a millisecond here, so an etag made of
+    // size and modification time repeats; the etag must follow the content.
+    String previous = store().put("e", bytes("content-00"), PutOptions.unconditional()).etag();
+    String first = previous;
+    for (int i = 1; i < 40; i++) {
+      String etag =
+          store()
+              .put("e", bytes(String.format("content-%02d", i)), PutOptions.unconditional())
+              .etag();
+      assertNotEquals(
+          previous, etag, "overwrite " + i + " with new content of the same length kept the etag");
+      assertEquals(etag, store().head("e").orElseThrow().etag(), "head's etag is the last put's");
+      previous = etag;
+    }
+    if (has(ObjectStoreCapability.PUT_IF_MATCH)) {
+      String stale = first;
+      assertThrows(
+          PreconditionFailedException.class,
+          () ->
+              store()
+                  .put(
+                      "e",
+                      bytes("content-xx"),
+                      new PutOptions(PutCondition.ifMatch(stale), Map.of())),
+          "an If-Match with the etag of replaced content must fail");
+      assertArrayEquals(bytes("content-39"), store().get("e"));
+    }
+  }
+
+  @Test
   final void missingObjectsAreReportedAsSuch() throws IOException {
     NoSuchObjectException e = assertThrows(NoSuchObjectException.class, () -> store().get("nope"));
     assertEquals("nope", e.key());
@@ -245,12 +406,16 @@ public abstract class ObjectStoreConformanceTest {
   @Test
   final void badArgumentsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> store().get(""));
+    assertThrows(IllegalArgumentException.class, () -> store().head(""));
+    assertThrows(IllegalArgumentException.class, () -> store().delete(""));
+    assertThrows(IllegalArgumentException.class, () -> store().getRange("", 0, 1));
     assertThrows(
         IllegalArgumentException.class,
         () -> store().put("", new byte[1], PutOptions.unconditional()));
     assertThrows(IllegalArgumentException.class, () -> store().getRange("k", -1, 1));
     assertThrows(IllegalArgumentException.class, () -> store().getRange("k", 0, -1));
     assertThrows(IllegalArgumentException.class, () -> store().list("", null, 0));
+    assertThrows(IllegalArgumentException.class, () -> store().list("", null, -1));
   }
 
   // ---------------------------------------------------------------- metadata
@@ -480,6 +645,9 @@ public abstract class ObjectStoreConformanceTest {
     store().put("wal/010", bytes("ccc"), PutOptions.unconditional());
     store().put("manifest/001", bytes("dddd"), PutOptions.unconditional());
     store().put("walrus", bytes("e"), PutOptions.unconditional());
+    // Keys that hold the prefix later on: a prefix matches at the start only.
+    store().put("x/wal/003", bytes("f"), PutOptions.unconditional());
+    store().put("awal/004", bytes("g"), PutOptions.unconditional());
 
     Map<String, Long> sizes = new HashMap<>();
     for (ObjectInfo o : listAll("wal/", 1000)) {
@@ -489,8 +657,9 @@ public abstract class ObjectStoreConformanceTest {
     assertEquals(Map.of("wal/001", 1L, "wal/002", 2L, "wal/010", 3L), sizes);
     assertEquals(Set.of("wal/001", "wal/002", "wal/010", "walrus"), keySet(listAll("wal", 1000)));
     assertEquals(Set.of("wal/001", "wal/002"), keySet(listAll("wal/00", 1000)));
-    assertEquals(5, listAll("", 1000).size());
+    assertEquals(7, listAll("", 1000).size());
     assertEquals(Set.of(), keySet(listAll("sst/", 1000)));
+    assertEquals(Set.of("x/wal/003"), keySet(listAll("x/", 1000)));
   }
 
   @Test
@@ -608,43 +777,91 @@ public abstract class ObjectStoreConformanceTest {
   @Test
   final void concurrentIfAbsentPutsHaveExactlyOneWinner() throws Exception {
     assumeTrue(has(ObjectStoreCapability.PUT_IF_ABSENT), "store does not declare PUT_IF_ABSENT");
-    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-    try {
-      for (int round = 0; round < 4; round++) {
-        String key = "race/" + round;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int t = 0; t < RACERS; t++) {
-          byte[] data = bytes("writer-" + t);
-          String putId = "round-" + round + "-writer-" + t;
-          results.add(
-              pool.submit(
-                  () -> {
-                    start.await();
-                    try {
-                      putResolvingRetries(key, data, PutOptions.ifAbsent(putId));
-                      return true;
-                    } catch (PreconditionFailedException e) {
-                      return false;
-                    }
-                  }));
-        }
-        start.countDown();
-        int winners = 0;
-        for (Future<Boolean> f : results) {
-          if (f.get(2, TimeUnit.MINUTES)) {
-            winners++;
+    List<Set<String>> winners =
+        race(
+            (round, putId) ->
+                putResolvingRetries("race/" + round, bytes(putId), PutOptions.ifAbsent(putId)));
+    checkOneWinnerPerRound("race/", "if-absent", winners);
+  }
+
+  @Test
+  final void concurrentIfMatchPutsOfOneEtagHaveExactlyOneWinner() throws Exception {
+    assumeTrue(has(ObjectStoreCapability.PUT_IF_MATCH), "store does not declare PUT_IF_MATCH");
+    Optional<String> notAtomic = ifMatchNotAtomicReason();
+    assumeTrue(notAtomic.isEmpty(), () -> "If-Match is not atomic here: " + notAtomic.orElse(""));
+    String[] etags = new String[raceRounds()];
+    for (int round = 0; round < etags.length; round++) {
+      etags[round] = store().put("cas/" + round, bytes("base"), PutOptions.unconditional()).etag();
+    }
+    List<Set<String>> winners =
+        race(
+            (round, putId) ->
+                putResolvingRetries(
+                    "cas/" + round,
+                    bytes(putId),
+                    new PutOptions(
+                        PutCondition.ifMatch(etags[round]), Map.of(PutOptions.PUT_ID, putId))));
+    checkOneWinnerPerRound("cas/", "If-Match", winners);
+  }
+
+  /** One racer's put in one round; throws {@link PreconditionFailedException} when it loses. */
+  @FunctionalInterface
+  private interface RacingPut {
+    void put(int round, String putId) throws IOException;
+  }
+
+  /**
+   * Runs {@link #raceRounds()} rounds in which {@link Races#racers()} threads, started together,
+   * put at once, and returns the put ids of each round's winners.
+   */
+  private List<Set<String>> race(RacingPut put) throws Exception {
+    List<Set<String>> winners = new ArrayList<>();
+    for (int round = 0; round < raceRounds(); round++) {
+      winners.add(ConcurrentHashMap.newKeySet());
+    }
+    Races.run(
+        raceRounds(),
+        (round, racer) -> {
+          String putId = "round-" + round + "-racer-" + racer;
+          try {
+            put.put(round, putId);
+            winners.get(round).add(putId);
+          } catch (PreconditionFailedException e) {
+            // lost this round
           }
-        }
-        assertEquals(1, winners, "exactly one if-absent put of " + key + " must win");
-        ObjectInfo info = store().head(key).orElseThrow();
-        String winner = info.metadata().get(PutOptions.PUT_ID);
-        assertNotNull(winner, "the winner's put id must be stored");
-        String writer = winner.substring(winner.lastIndexOf('-') + 1);
-        assertArrayEquals(bytes("writer-" + writer), store().get(key), "content is the winner's");
+        });
+    return winners;
+  }
+
+  private void checkOneWinnerPerRound(String prefix, String what, List<Set<String>> winners)
+      throws IOException {
+    List<String> bad = new ArrayList<>();
+    for (int round = 0; round < winners.size(); round++) {
+      if (winners.get(round).size() != 1) {
+        bad.add("round " + round + " (" + prefix + round + "): winners " + winners.get(round));
       }
-    } finally {
-      pool.shutdownNow();
+    }
+    assertTrue(
+        bad.isEmpty(),
+        () ->
+            "in "
+                + bad.size()
+                + " of "
+                + winners.size()
+                + " rounds of "
+                + Races.racers()
+                + " concurrent "
+                + what
+                + " puts of one key, not exactly one won (the check and the write are not one atomic"
+                + " step); first: "
+                + bad.get(0));
+    for (int round = 0; round < winners.size(); round++) {
+      String key = prefix + round;
+      Set<String> won = winners.get(round);
+      String winner = won.iterator().next();
+      ObjectInfo info = store().head(key).orElseThrow();
+      assertEquals(winner, info.metadata().get(PutOptions.PUT_ID), "the winner's put id is stored");
+      assertArrayEquals(bytes(winner), store().get(key), "the content is the winner's");
     }
   }
 
@@ -731,8 +948,18 @@ public abstract class ObjectStoreConformanceTest {
     Arbitrary<String> keys =
         keyBesideFolderUnsupportedReason().isEmpty()
             ? Arbitraries.of(
-                "a", "a/b", "a/b/c", "a-b", "b", "wal/00001", "wal/00002", "wal/00010", "z")
-            : Arbitraries.of("a-b", "b", "c/d/e", "wal/00001", "wal/00002", "wal/00010", "z");
+                "a",
+                "a/b",
+                "a/b/c",
+                "a-b",
+                "b",
+                "wal/00001",
+                "wal/00002",
+                "wal/00010",
+                "x/wal/00003",
+                "z")
+            : Arbitraries.of(
+                "a-b", "b", "c/d/e", "wal/00001", "wal/00002", "wal/00010", "x/wal/00003", "z");
     Arbitrary<byte[]> values = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
     Arbitrary<Step> put = Combinators.combine(keys, values).as(Put::new);
     Arbitrary<Step> putIfAbsent = Combinators.combine(keys, values).as(PutIfAbsent::new);

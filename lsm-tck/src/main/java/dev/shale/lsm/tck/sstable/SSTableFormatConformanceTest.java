@@ -26,6 +26,7 @@ import dev.shale.lsm.spi.sstable.TableFileHeader;
 import dev.shale.lsm.spi.sstable.TableProperties;
 import dev.shale.lsm.spi.sstable.TableReaderOptions;
 import dev.shale.lsm.spi.sstable.TableWriterOptions;
+import dev.shale.lsm.tck.TestEngines;
 import dev.shale.lsm.tck.sstable.TableModel.Entry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,21 @@ import org.junit.jupiter.api.io.TempDir;
  * small table, truncation and header damage.
  */
 public abstract class SSTableFormatConformanceTest {
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  public final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  public final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
+
   private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
   private static final long FILE_ID = 42;
 

@@ -19,6 +19,7 @@ import dev.shale.lsm.api.Transaction;
 import dev.shale.lsm.api.TransactionConflictException;
 import dev.shale.lsm.api.TransactionOptions;
 import dev.shale.lsm.api.WriteOptions;
+import dev.shale.lsm.tck.TestEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +65,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * large read and write sets. Test those with the engine, as lsm-assembly's tests do.
  */
 public abstract class TransactionConformanceTest {
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
 
   /**
    * Opens, creating it when empty or reopening it otherwise, the Db in {@code directory} whose

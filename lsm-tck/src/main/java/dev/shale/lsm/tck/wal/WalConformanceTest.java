@@ -23,6 +23,7 @@ import dev.shale.lsm.spi.wal.WalReplayConsumer;
 import dev.shale.lsm.spi.wal.WalReplayResult;
 import dev.shale.lsm.spi.wal.WalSegment;
 import dev.shale.lsm.spi.wal.WriteAheadLog;
+import dev.shale.lsm.tck.TestEngines;
 import dev.shale.lsm.tck.io.FaultInjectingStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +82,20 @@ import org.junit.jupiter.api.io.TempDir;
  * three damage shapes above, at positions the suite picks without knowing the format).
  */
 public abstract class WalConformanceTest {
+
+  // ---------------------------------------------------------------- both engines run
+
+  /** Fails when jqwik's engine is missing, which would silently skip this suite's properties. */
+  @Test
+  final void jqwikEngineRunsTheProperties() {
+    TestEngines.assertJqwikPresent(getClass());
+  }
+
+  /** Fails when Jupiter's engine is missing, which would silently skip this suite's tests. */
+  @Property(tries = 1)
+  final void jupiterEngineRunsTheTests() {
+    TestEngines.assertJupiterPresent(getClass());
+  }
 
   /** A segment size large enough that no test rolls by size unless it means to. */
   private static final long LARGE_SEGMENT_BYTES = 64L << 20;
