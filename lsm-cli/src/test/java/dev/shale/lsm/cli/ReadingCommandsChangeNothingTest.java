@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shale.lsm.api.Db;
 import dev.shale.lsm.api.WriteBatch;
 import dev.shale.lsm.assembly.Shale;
+import dev.shale.lsm.tck.io.DirectoryDigest;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

@@ -52,9 +52,10 @@ class ReadmeJavaTest {
                 + code);
       }
       // Each block in a package of its own, so that two may use one class name.
-      Path source = dir.resolve("block" + (sources.size() + 1)).resolve(type.group(1) + ".java");
+      String pkg = "block" + (sources.size() + 1);
+      Path source = dir.resolve(pkg).resolve(type.group(1) + ".java");
       Files.createDirectories(source.getParent());
-      Files.writeString(source, code, StandardCharsets.UTF_8);
+      Files.writeString(source, "package " + pkg + "; " + code, StandardCharsets.UTF_8);
       sources.add(source);
     }
     assertTrue(sources.size() >= 3, "README's java blocks were not found: " + sources);

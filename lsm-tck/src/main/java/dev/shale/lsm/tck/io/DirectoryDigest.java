@@ -1,4 +1,4 @@
-package dev.shale.lsm.cli;
+package dev.shale.lsm.tck.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,13 +11,21 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Every file and directory under a root, by relative path, with the SHA-256 of each file's bytes:
- * two digests are equal exactly when no byte, file or directory was added, removed or changed.
+ * Every file and directory under a root, by relative path, with the size and SHA-256 of each file's
+ * bytes: two digests are equal exactly when no byte, file or directory was added, removed or
+ * changed. For tests that prove a tool or a read-only open leaves a directory as it was.
  */
-final class DirectoryDigest {
+public final class DirectoryDigest {
   private DirectoryDigest() {}
 
-  static Map<String, String> of(Path root) throws IOException {
+  /**
+   * The digest of {@code root}: a sorted map from each relative path under it ({@code ""} for the
+   * root itself) to {@code "directory"} or the file's size and SHA-256; empty when {@code root}
+   * does not exist.
+   *
+   * @throws IOException when a file cannot be read
+   */
+  public static Map<String, String> of(Path root) throws IOException {
     Map<String, String> entries = new TreeMap<>();
     if (!Files.exists(root)) {
       return entries;
