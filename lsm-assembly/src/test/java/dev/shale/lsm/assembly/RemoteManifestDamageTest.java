@@ -28,9 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Damage to the newest manifest object of a bucket (one flipped bit, or a cut at any length) is a
  * clear {@link CorruptionException} naming the object when a new primary or a restore reads it,
  * never a Db with fewer keys, and it changes nothing in the bucket; moving the damaged object aside
- * as the error says then restores every key.
+ * as the error says then restores every key. One bit per byte by default; {@code
+ * -Dshale.fuzz.everyBit=true} (set by {@code -Pcampaign}) flips every bit of every byte.
  */
 class RemoteManifestDamageTest {
+  private static final boolean EVERY_BIT = Boolean.getBoolean("shale.fuzz.everyBit");
+
   @TempDir Path tmp;
 
   private static final DbOptions OPTIONS =
@@ -63,9 +66,13 @@ class RemoteManifestDamageTest {
       for (int at = 0; at <= good.length; at++) {
         List<byte[]> variants = new java.util.ArrayList<>();
         if (at < good.length) {
-          byte[] flipped = good.clone();
-          flipped[at] ^= (byte) (1 << (at % 8));
-          variants.add(flipped);
+          for (int bit = 0; bit < 8; bit++) {
+            if (EVERY_BIT || bit == at % 8) {
+              byte[] flipped = good.clone();
+              flipped[at] ^= (byte) (1 << bit);
+              variants.add(flipped);
+            }
+          }
           variants.add(Arrays.copyOf(good, at));
         }
         for (byte[] damaged : variants) {
