@@ -433,7 +433,8 @@ public final class Engine implements Db {
     if (!replay.damage().isEmpty()) {
       LOG.warn(
           "{}: the write-ahead log was damaged; {} handled it by dropping {} records ({} bytes),"
-              + " so writes after sequence {} that were in them are gone: {}. A torn write at the"
+              + " so the writes they held are gone (the Db now ends at sequence {}): {}. A torn"
+              + " write at the"
               + " very end is what a crash leaves; anywhere else, or after a clean shutdown, it is"
               + " damage to data that had been acknowledged",
           directory,
